@@ -1,0 +1,11 @@
+//! mtcheck: detects machine-translation artifacts in English text.
+//!
+//! The pipeline, one module per stage:
+//! [`text`] (input, sentences, tokenizer front end) → [`lm`] (n-gram language model:
+//! training, storage, query).
+
+pub mod error;
+pub mod lm;
+pub mod text;
+
+pub use error::{Error, Result};

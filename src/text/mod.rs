@@ -1,0 +1,9 @@
+//! Text front end: reading (compressed) input, sentence segmentation and tokenization.
+//! Training and scoring both go through here so they see identical tokens.
+
+pub mod input;
+pub mod sentences;
+pub mod tokenizer;
+
+pub use sentences::sentence_spans;
+pub use tokenizer::{lm_key, Token, Tokenizer};
