@@ -21,9 +21,9 @@ use tokenizers::{
 
 /// What a token is, as a regex alternation tried left to right:
 /// abbreviations with inner dots ("U.S.", "e.g."), numbers with separators ("4.5",
-/// "1,000", "10:30"), words with inner apostrophes ("didn't", "Massoud’s"), else any single
+/// "1,000", "10:30"), runs of letters and digits ("18th", "1990") with inner apostrophes ("didn't", "Massoud’s"), else any single
 /// non-space character (punctuation and symbols stand alone).
-pub const TOKEN_PATTERN: &str = r"(?:\p{L}\.){2,}|\p{N}+(?:[.,:]\p{N}+)*|[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*|\S";
+pub const TOKEN_PATTERN: &str = r"(?:\p{L}\.){2,}|\p{N}+(?:[.,:]\p{N}+)+|[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*|\S";
 
 /// One token: its normalized text and its byte span `start..end` in the original text
 /// (end-exclusive). `&original[start..end]` is the token as written.
@@ -153,10 +153,10 @@ mod tests {
     #[test]
     fn keeps_abbreviations_contractions_and_numbers_whole() {
         assert_eq!(
-            words("The U.S. didn't pay $4.5 billion, e.g. in 1,000 ways."),
+            words("The U.S. didn't pay $4.5 billion, e.g. in 1,000 ways on the 18th."),
             vec![
                 "The", "U.S.", "didn't", "pay", "$", "4.5", "billion", ",", "e.g.", "in", "1,000",
-                "ways", "."
+                "ways", "on", "the", "18th", "."
             ]
         );
     }

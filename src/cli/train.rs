@@ -1,0 +1,108 @@
+//! `mtcheck train lm`.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use mtcheck::lm::train::{self, Discount, TextMode, TrainConfig};
+use mtcheck::text::Tokenizer;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum TrainCommand {
+    /// Train an interpolated modified Kneser-Ney n-gram model from plain text
+    /// (.gz and .zst accepted), on all cores.
+    Lm(TrainLmArgs),
+}
+
+#[derive(Args)]
+pub struct TrainLmArgs {
+    /// Training text: one paragraph (or sentence) a line.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The binary model to write (tokenizer.json is written beside it).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Also write the model as ARPA text (exact values, before quantization).
+    #[arg(long)]
+    pub arpa: Option<PathBuf>,
+    /// Model order (2-5).
+    #[arg(long, default_value_t = 4)]
+    pub order: usize,
+    /// Raw-count pruning thresholds per order, unigrams first, e.g. `0 1 1 2`: n-grams seen that
+    /// many times or fewer are dropped. The last value repeats for higher orders.
+    #[arg(long, num_args = 1.., default_values_t = [0u32])]
+    pub prune: Vec<u32>,
+    /// Keep only the most frequent words; the others become <unk>.
+    #[arg(long)]
+    pub max_vocab: Option<usize>,
+    /// Input is one sentence a line, already tokenized by whitespace (like lmplz's input).
+    #[arg(long)]
+    pub pretokenized: bool,
+    /// Discounts D1 D2 D3+ to use where the text is too small to estimate them.
+    #[arg(long, num_args = 3)]
+    pub discount_fallback: Option<Vec<f32>>,
+    /// Quantize probabilities and backoffs to this many bits (8 or 16), or 32 for none.
+    #[arg(long, default_value_t = 8)]
+    pub bits: u8,
+    /// Threads (default: all cores).
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+}
+
+pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
+    match cmd {
+        TrainCommand::Lm(args) => train_lm(args),
+    }
+}
+
+fn train_lm(args: TrainLmArgs) -> Result<ExitCode> {
+    if args.output.is_none() && args.arpa.is_none() {
+        anyhow::bail!("nothing to write: give -o MODEL and/or --arpa FILE");
+    }
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("setting the thread count")?;
+    }
+    let mut config = TrainConfig::new(args.order);
+    config.prune = args.prune.clone();
+    config.max_vocab = args.max_vocab;
+    config.text_mode = if args.pretokenized {
+        TextMode::Pretokenized
+    } else {
+        TextMode::Raw
+    };
+    config.discount_fallback = args
+        .discount_fallback
+        .as_ref()
+        .map(|d| Discount([d[0], d[1], d[2]]));
+    config.progress = std::io::stderr().is_terminal();
+    let tokenizer = Tokenizer::english()?;
+    let (model, stats) = train::train(&args.inputs, &config, &tokenizer)?;
+    eprintln!(
+        "trained order {} on {} tokens ({} sentences, vocabulary {}): n-grams {:?}; \
+         read {:.1} s, count {:.1} s, estimate {:.1} s",
+        args.order,
+        stats.tokens,
+        stats.sentences,
+        stats.vocab,
+        stats.counts,
+        stats.seconds_reading,
+        stats.seconds_counting,
+        stats.seconds_estimating
+    );
+    if let Some(path) = &args.arpa {
+        mtcheck::lm::arpa::write_arpa_file(&model, path)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.output {
+        super::lm::write_binary(&model, path, args.bits)?;
+        if !args.pretokenized {
+            tokenizer.save(&path.with_file_name("tokenizer.json"))?;
+        }
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
