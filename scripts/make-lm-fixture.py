@@ -51,7 +51,24 @@ def main():
     with open(corpus) as src, open(arpa, "w") as dst:
         subprocess.run([os.path.join(kenlm, "lmplz"), "-o", str(ORDER), "-S", "10%"],
                        stdin=src, stdout=dst, stderr=subprocess.DEVNULL, check=True)
-    print(f"wrote {corpus} and {arpa}")
+    # Probe sentences for query parity: seen text, the same words shuffled (backoff paths)
+    # and invented unknown words (OOV paths); KenLM's query scores them from its probing binary.
+    probe_lines = lines[:60]
+    for line in lines[60:120]:
+        words = line.split()
+        rng.shuffle(words)
+        if rng.random() < 0.3:
+            words.insert(rng.randrange(len(words) + 1), "xq" + str(rng.randrange(1000)))
+        probe_lines.append(" ".join(words))
+    probe = os.path.join(OUT, "probe.txt")
+    with open(probe, "w") as f:
+        f.write("\n".join(probe_lines) + "\n")
+    binary = os.path.join(OUT, "kenlm.probing.tmp")
+    subprocess.run([os.path.join(kenlm, "build_binary"), arpa, binary], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(probe) as src, open(os.path.join(OUT, "kenlm-query.txt"), "w") as dst:
+        subprocess.run([os.path.join(kenlm, "query"), binary], stdin=src, stdout=dst, stderr=subprocess.DEVNULL, check=True)
+    os.remove(binary)
+    print(f"wrote {corpus}, {arpa}, {probe} and kenlm-query.txt")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,83 @@
-//! `mtcheck lm …` and `mtcheck tokenize`.
+//! `mtcheck lm …` (query, import-arpa, export-arpa, info) and `mtcheck tokenize`.
 
-use anyhow::Result;
-use clap::{Args, Subcommand};
-use mtcheck::lm::NgramModel;
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use mtcheck::lm::storage::{write_model, WriteOptions};
+use mtcheck::lm::{arpa, LanguageModel, NgramModel};
 use mtcheck::text::{input::open_reader, lm_key, sentence_spans, Tokenizer};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(Subcommand)]
-pub enum LmCommand {}
+pub enum LmCommand {
+    /// Score text line by line, printing what KenLM's `query` prints: per word
+    /// `word=id ngram_length log10p`, per line `Total:` and `OOV:`, then perplexities.
+    Query(QueryArgs),
+    /// Convert an ARPA file (e.g. from KenLM's lmplz) into an mtcheck model file.
+    ImportArpa(ImportArgs),
+    /// Write a model as ARPA (the model must have been built with --keep-ngrams).
+    ExportArpa(ExportArgs),
+    /// Describe a model file: order, n-grams, sizes, bytes per n-gram.
+    Info(InfoArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Verbosity {
+    /// Only the corpus totals.
+    Summary,
+    /// One line per sentence.
+    Sentence,
+    /// Every word, then the sentence total (KenLM's default).
+    Word,
+}
+
+#[derive(Args)]
+pub struct QueryArgs {
+    /// The model file.
+    pub model: PathBuf,
+    /// Text to score, one sentence a line (.gz/.zst accepted; default standard input).
+    #[arg(default_value = "-")]
+    pub inputs: Vec<PathBuf>,
+    /// Lines are already tokenized: split on whitespace only, no lower-casing (as KenLM).
+    #[arg(long)]
+    pub tokenized: bool,
+    /// How much to print.
+    #[arg(short, long, value_enum, default_value_t = Verbosity::Word)]
+    pub verbose: Verbosity,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The ARPA file (.gz/.zst accepted).
+    pub arpa: PathBuf,
+    /// The model file to write.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Bits per stored value: 8 or 16 (quantized) or 32 (exact).
+    #[arg(long, default_value_t = 8)]
+    pub bits: u32,
+    /// Store the n-grams too, so the model can be exported back to ARPA.
+    #[arg(long)]
+    pub keep_ngrams: bool,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    pub model: PathBuf,
+    /// Where to write the ARPA text (default standard output).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct InfoArgs {
+    pub model: PathBuf,
+    /// Also read the whole file and check every section's checksum.
+    #[arg(long)]
+    pub verify: bool,
+}
 
 #[derive(Args)]
 pub struct TokenizeArgs {
@@ -19,11 +87,149 @@ pub struct TokenizeArgs {
 }
 
 pub fn run(cmd: LmCommand) -> Result<ExitCode> {
-    match cmd {}
+    match cmd {
+        LmCommand::Query(args) => query(args),
+        LmCommand::ImportArpa(args) => {
+            let model = arpa::read_arpa_file(&args.arpa)?;
+            let options = WriteOptions {
+                value_bits: args.bits,
+                keep_ngrams: args.keep_ngrams,
+                ..WriteOptions::default()
+            };
+            let size = write_model(&model, &args.output, &options)?;
+            eprintln!("wrote {} ({} bytes, n-grams {:?})", args.output.display(), size, model.counts());
+            Ok(ExitCode::SUCCESS)
+        }
+        LmCommand::ExportArpa(args) => {
+            let model = LanguageModel::open(&args.model)?.to_ngram_model()?;
+            match &args.output {
+                Some(path) => arpa::write_arpa_file(&model, path)?,
+                None => arpa::write_arpa(&model, &mut std::io::stdout().lock())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LmCommand::Info(args) => info(args),
+    }
 }
 
-pub fn write_binary(_model: &NgramModel, _path: &Path, _bits: u8) -> Result<()> {
-    anyhow::bail!("binary output not built yet")
+/// Writes a trained model as a model file (used by `train lm`).
+pub fn write_binary(model: &NgramModel, path: &Path, bits: u32, keep_ngrams: bool) -> Result<u64> {
+    let options = WriteOptions {
+        value_bits: bits,
+        keep_ngrams,
+        ..WriteOptions::default()
+    };
+    Ok(write_model(model, path, &options)?)
+}
+
+fn info(args: InfoArgs) -> Result<ExitCode> {
+    let t = Instant::now();
+    let model = LanguageModel::open(&args.model)?;
+    let open_us = t.elapsed().as_secs_f64() * 1e6;
+    let h = model.header();
+    let size = std::fs::metadata(&args.model)?.len();
+    let total: u64 = h.counts.iter().sum();
+    println!("file\t{}", args.model.display());
+    println!("format version\t{}", h.version);
+    println!("order\t{}", h.order);
+    println!("vocabulary\t{}", h.vocab_size);
+    for n in 1..=h.order as usize {
+        println!("{n}-grams\t{}", h.counts[n - 1]);
+    }
+    println!("value bits\t{}", h.value_bits);
+    println!("n-gram keys stored\t{}", h.has_keys());
+    println!("bytes\t{size}");
+    println!("bytes per n-gram\t{:.2}", size as f64 / total.max(1) as f64);
+    println!("open time\t{open_us:.0} µs");
+    if args.verify {
+        model.verify()?;
+        println!("checksums\tok");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Running totals as KenLM's `query` reports them.
+#[derive(Default)]
+struct Totals {
+    log10: f64,
+    oov_log10: f64,
+    tokens: u64,
+    oovs: u64,
+}
+
+fn query(args: QueryArgs) -> Result<ExitCode> {
+    let model = LanguageModel::open(&args.model)?;
+    let tokenizer = if args.tokenized {
+        None
+    } else {
+        let beside = args.model.with_file_name("tokenizer.json");
+        Some(if beside.exists() {
+            Tokenizer::from_file(&beside)?
+        } else {
+            Tokenizer::english()?
+        })
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut totals = Totals::default();
+    let mut words: Vec<String> = Vec::new();
+    let mut line_out = String::new();
+    for path in &args.inputs {
+        let reader = open_reader(path)?;
+        for (line_no, line) in reader.split(b'\n').enumerate() {
+            let line = line.with_context(|| format!("reading {}", path.display()))?;
+            let Ok(line) = std::str::from_utf8(&line) else {
+                eprintln!("mtcheck: {}:{}: invalid UTF-8, line skipped", path.display(), line_no + 1);
+                continue;
+            };
+            words.clear();
+            match &tokenizer {
+                None => words.extend(line.split_ascii_whitespace().map(str::to_string)),
+                Some(t) => t.tokenize_into(line, &mut |tok| words.push(lm_key(&tok.text).into_owned())),
+            }
+            line_out.clear();
+            score_line(&model, &words, args.verbose, &mut totals, &mut line_out);
+            out.write_all(line_out.as_bytes())?;
+        }
+    }
+    let ppl = |log10: f64, tokens: u64| 10f64.powf(-log10 / tokens.max(1) as f64);
+    writeln!(out, "Perplexity including OOVs:\t{}", ppl(totals.log10, totals.tokens))?;
+    writeln!(
+        out,
+        "Perplexity excluding OOVs:\t{}",
+        ppl(totals.log10 - totals.oov_log10, totals.tokens - totals.oovs)
+    )?;
+    writeln!(out, "OOVs:\t{}", totals.oovs)?;
+    writeln!(out, "Tokens:\t{}", totals.tokens)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn score_line(model: &LanguageModel, words: &[String], verbose: Verbosity, totals: &mut Totals, out: &mut String) {
+    use std::fmt::Write as _;
+    let mut state = model.begin_sentence();
+    // Per sentence in f32 like KenLM, so the printed totals agree digit for digit.
+    let mut total = 0f32;
+    let mut oovs = 0u64;
+    for (i, word) in words.iter().map(String::as_str).chain(["</s>"]).enumerate() {
+        let id = if i == words.len() { mtcheck::lm::ngram::EOS } else { model.word_id(word) };
+        let (p, n, next) = model.score(&state, id);
+        state = next;
+        total += p;
+        if id == mtcheck::lm::ngram::UNK {
+            oovs += 1;
+            totals.oov_log10 += p as f64;
+        }
+        if verbose == Verbosity::Word {
+            let _ = write!(out, "{word}={id} {n} {p}\t");
+        }
+    }
+    totals.log10 += total as f64;
+    totals.tokens += words.len() as u64 + 1;
+    totals.oovs += oovs;
+    if verbose != Verbosity::Summary {
+        let _ = writeln!(out, "Total: {total} OOV: {oovs}");
+    }
 }
 
 pub fn tokenize(args: TokenizeArgs) -> Result<ExitCode> {

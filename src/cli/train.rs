@@ -44,7 +44,10 @@ pub struct TrainLmArgs {
     pub discount_fallback: Option<Vec<f32>>,
     /// Quantize probabilities and backoffs to this many bits (8 or 16), or 32 for none.
     #[arg(long, default_value_t = 8)]
-    pub bits: u8,
+    pub bits: u32,
+    /// Store the n-grams too, so the model can be exported to ARPA later.
+    #[arg(long)]
+    pub keep_ngrams: bool,
     /// Threads (default: all cores).
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
@@ -98,11 +101,11 @@ fn train_lm(args: TrainLmArgs) -> Result<ExitCode> {
         eprintln!("wrote {}", path.display());
     }
     if let Some(path) = &args.output {
-        super::lm::write_binary(&model, path, args.bits)?;
+        let size = super::lm::write_binary(&model, path, args.bits, args.keep_ngrams)?;
         if !args.pretokenized {
             tokenizer.save(&path.with_file_name("tokenizer.json"))?;
         }
-        eprintln!("wrote {}", path.display());
+        eprintln!("wrote {} ({size} bytes)", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
