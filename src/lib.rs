@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod lm;
+pub mod model_dir;
 pub mod text;
 
 pub use error::{Error, Result};

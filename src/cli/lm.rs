@@ -35,8 +35,9 @@ pub enum Verbosity {
 
 #[derive(Args)]
 pub struct QueryArgs {
-    /// The model file.
-    pub model: PathBuf,
+    /// The model file (default: the shipped English model).
+    #[arg(short, long)]
+    pub model: Option<PathBuf>,
     /// Text to score, one sentence a line (.gz/.zst accepted; default standard input).
     #[arg(default_value = "-")]
     pub inputs: Vec<PathBuf>,
@@ -126,6 +127,8 @@ fn info(args: InfoArgs) -> Result<ExitCode> {
     let t = Instant::now();
     let model = LanguageModel::open(&args.model)?;
     let open_us = t.elapsed().as_secs_f64() * 1e6;
+    let (first_p, _, _) = model.score(&model.begin_sentence(), model.word_id("the"));
+    let first_score_us = t.elapsed().as_secs_f64() * 1e6;
     let h = model.header();
     let size = std::fs::metadata(&args.model)?.len();
     let total: u64 = h.counts.iter().sum();
@@ -141,6 +144,7 @@ fn info(args: InfoArgs) -> Result<ExitCode> {
     println!("bytes\t{size}");
     println!("bytes per n-gram\t{:.2}", size as f64 / total.max(1) as f64);
     println!("open time\t{open_us:.0} µs");
+    println!("open to first score\t{first_score_us:.0} µs (log10 p(the | <s>) = {first_p})");
     if args.verify {
         model.verify()?;
         println!("checksums\tok");
@@ -158,11 +162,15 @@ struct Totals {
 }
 
 fn query(args: QueryArgs) -> Result<ExitCode> {
-    let model = LanguageModel::open(&args.model)?;
+    let model_path = args
+        .model
+        .clone()
+        .unwrap_or_else(|| mtcheck::model_dir::default_model_dir().join(mtcheck::model_dir::LM_FILE));
+    let model = LanguageModel::open(&model_path)?;
     let tokenizer = if args.tokenized {
         None
     } else {
-        let beside = args.model.with_file_name("tokenizer.json");
+        let beside = model_path.with_file_name(mtcheck::model_dir::TOKENIZER_FILE);
         Some(if beside.exists() {
             Tokenizer::from_file(&beside)?
         } else {
