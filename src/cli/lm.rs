@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use mtcheck::lm::storage::{write_model, WriteOptions};
+use mtcheck::lm::model::PREFETCH_AHEAD;
 use mtcheck::lm::{arpa, LanguageModel, NgramModel};
 use mtcheck::text::{input::open_reader, lm_key, sentence_spans, Tokenizer};
 use std::io::{BufRead, Write};
@@ -166,7 +167,8 @@ fn query(args: QueryArgs) -> Result<ExitCode> {
         .model
         .clone()
         .unwrap_or_else(|| mtcheck::model_dir::default_model_dir().join(mtcheck::model_dir::LM_FILE));
-    let model = LanguageModel::open(&model_path)?;
+    // Scoring a lot of text: load every page up front, as KenLM's query does by default.
+    let model = LanguageModel::open_populated(&model_path)?;
     let tokenizer = if args.tokenized {
         None
     } else {
@@ -182,21 +184,38 @@ fn query(args: QueryArgs) -> Result<ExitCode> {
     let mut totals = Totals::default();
     let mut words: Vec<String> = Vec::new();
     let mut line_out = String::new();
+    let mut ids: Vec<u32> = Vec::new();
+    let mut buf: Vec<u8> = Vec::new();
     for path in &args.inputs {
-        let reader = open_reader(path)?;
-        for (line_no, line) in reader.split(b'\n').enumerate() {
-            let line = line.with_context(|| format!("reading {}", path.display()))?;
-            let Ok(line) = std::str::from_utf8(&line) else {
-                eprintln!("mtcheck: {}:{}: invalid UTF-8, line skipped", path.display(), line_no + 1);
+        let mut reader = open_reader(path)?;
+        let mut line_no = 0usize;
+        loop {
+            buf.clear();
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .with_context(|| format!("reading {}", path.display()))?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            let Ok(line) = std::str::from_utf8(&buf) else {
+                eprintln!("mtcheck: {}:{line_no}: invalid UTF-8, line skipped", path.display());
                 continue;
             };
-            words.clear();
-            match &tokenizer {
-                None => words.extend(line.split_ascii_whitespace().map(str::to_string)),
-                Some(t) => t.tokenize_into(line, &mut |tok| words.push(lm_key(&tok.text).into_owned())),
-            }
+            let line = line.trim_end_matches(['\n', '\r']);
             line_out.clear();
-            score_line(&model, &words, args.verbose, &mut totals, &mut line_out);
+            match &tokenizer {
+                None => {
+                    let words: Vec<&str> = line.split_ascii_whitespace().collect();
+                    score_line(&model, &words, &mut ids, args.verbose, &mut totals, &mut line_out);
+                }
+                Some(t) => {
+                    words.clear();
+                    t.tokenize_into(line, &mut |tok| words.push(lm_key(&tok.text).into_owned()));
+                    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                    score_line(&model, &words, &mut ids, args.verbose, &mut totals, &mut line_out);
+                }
+            }
             out.write_all(line_out.as_bytes())?;
         }
     }
@@ -213,27 +232,45 @@ fn query(args: QueryArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn score_line(model: &LanguageModel, words: &[String], verbose: Verbosity, totals: &mut Totals, out: &mut String) {
+fn score_line(
+    model: &LanguageModel,
+    words: &[&str],
+    ids: &mut Vec<u32>,
+    verbose: Verbosity,
+    totals: &mut Totals,
+    out: &mut String,
+) {
+    use mtcheck::lm::ngram::{EOS, UNK};
     use std::fmt::Write as _;
+    // All word ids first (with <s> in front): their table lookups are independent, so the CPU
+    // overlaps them; then each word's n-grams are prefetched a little ahead of scoring.
+    ids.clear();
+    ids.push(mtcheck::lm::ngram::BOS);
+    ids.extend(words.iter().map(|w| model.word_id(w)));
+    ids.push(EOS);
     let mut state = model.begin_sentence();
     // Per sentence in f32 like KenLM, so the printed totals agree digit for digit.
     let mut total = 0f32;
     let mut oovs = 0u64;
-    for (i, word) in words.iter().map(String::as_str).chain(["</s>"]).enumerate() {
-        let id = if i == words.len() { mtcheck::lm::ngram::EOS } else { model.word_id(word) };
+    for i in 1..ids.len() {
+        if i + PREFETCH_AHEAD < ids.len() {
+            model.prefetch(&ids[..=i + PREFETCH_AHEAD]);
+        }
+        let id = ids[i];
         let (p, n, next) = model.score(&state, id);
         state = next;
         total += p;
-        if id == mtcheck::lm::ngram::UNK {
+        if id == UNK {
             oovs += 1;
             totals.oov_log10 += p as f64;
         }
         if verbose == Verbosity::Word {
+            let word = words.get(i - 1).copied().unwrap_or("</s>");
             let _ = write!(out, "{word}={id} {n} {p}\t");
         }
     }
     totals.log10 += total as f64;
-    totals.tokens += words.len() as u64 + 1;
+    totals.tokens += ids.len() as u64 - 1;
     totals.oovs += oovs;
     if verbose != Verbosity::Summary {
         let _ = writeln!(out, "Total: {total} OOV: {oovs}");

@@ -29,9 +29,10 @@ pub struct TrainLmArgs {
     /// Model order (2-5).
     #[arg(long, default_value_t = 4)]
     pub order: usize,
-    /// Raw-count pruning thresholds per order, unigrams first, e.g. `0 1 1 2`: n-grams seen that
-    /// many times or fewer are dropped. The last value repeats for higher orders.
-    #[arg(long, num_args = 1.., default_values_t = [0u32])]
+    /// Raw-count pruning thresholds per order, unigrams first, e.g. `0 1 1 2` or `0,1,1,2`:
+    /// n-grams seen that many times or fewer are dropped. The last value repeats for higher
+    /// orders. (It takes several values: give the input files before it.)
+    #[arg(long, num_args = 1.., value_delimiter = ',', default_values_t = [0u32])]
     pub prune: Vec<u32>,
     /// Keep only the most frequent words; the others become <unk>.
     #[arg(long)]

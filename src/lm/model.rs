@@ -11,6 +11,9 @@ use memmap2::Mmap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+/// How many words ahead [`LanguageModel::score_sentence`] prefetches.
+pub const PREFETCH_AHEAD: usize = 2;
+
 /// The context a query continues from: the last words (most recent first) and the backoff
 /// weight of each suffix of that context.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -49,8 +52,19 @@ pub struct LanguageModel {
 }
 
 impl LanguageModel {
-    /// Opens a model file, checking its header. Errors name the file and the problem.
+    /// Opens a model file, checking its header. Errors name the file and the problem. Pages
+    /// are loaded lazily, as queries touch them (best for short texts).
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, false)
+    }
+
+    /// Opens a model file with all its pages loaded up front (`MAP_POPULATE`, as KenLM's
+    /// default), best before scoring a lot of text.
+    pub fn open_populated(path: &Path) -> Result<Self> {
+        Self::open_with(path, true)
+    }
+
+    fn open_with(path: &Path, populate: bool) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         if len == 0 {
@@ -58,7 +72,11 @@ impl LanguageModel {
         }
         // SAFETY: the map is read-only; a file changed underneath while mapped is outside
         // what any mmap-based reader can guard against (KenLM has the same contract).
-        let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
+        let mut options = memmap2::MmapOptions::new();
+        if populate {
+            options.populate();
+        }
+        let map = unsafe { options.map(&file) }.map_err(|e| Error::io(path, e))?;
         let header = Header::decode(&map[..map.len().min(format::HEADER_LEN)], len, path)?;
         let mut tables = [Table::default(); MAX_ORDER + 1];
         let book_len = header.codebook_len();
@@ -167,18 +185,25 @@ impl LanguageModel {
     /// n-gram found (1 for a unigram, also for `<unk>`), and the state after `word`.
     pub fn score(&self, state: &State, word: u32) -> (f32, u8, State) {
         let order = self.order();
+        let context = (state.len as usize).min(order - 1);
+        // Hash every order first and prefetch its bucket: the table lookups below are
+        // dependent cache misses, and this lets them overlap.
+        let mut ids = [0u32; MAX_ORDER];
+        let mut hashes = [0u64; MAX_ORDER + 1];
+        ids[0] = word;
+        for n in 2..=context + 1 {
+            ids[n - 1] = state.words[n - 2];
+            hashes[n] = ngram_hash(&ids[..n], self.header.seed);
+            self.prefetch_slot(n, hashes[n]);
+        }
         let (mut prob, unigram_backoff) = self.unigram(word);
         let mut matched = 1usize;
         let mut next = State::default();
         next.words[0] = word;
         next.backoffs[0] = unigram_backoff;
         next.len = 1;
-        let mut ids = [0u32; MAX_ORDER];
-        ids[0] = word;
-        let context = (state.len as usize).min(order - 1);
         for n in 2..=context + 1 {
-            ids[n - 1] = state.words[n - 2];
-            let Some((p, b)) = self.lookup(n, ngram_hash(&ids[..n], self.header.seed)) else {
+            let Some((p, b)) = self.lookup(n, hashes[n]) else {
                 break;
             };
             prob = p;
@@ -193,6 +218,43 @@ impl LanguageModel {
             prob += state.backoffs[k - 1];
         }
         (prob, matched as u8, next)
+    }
+
+    /// Hints the CPU to fetch what scoring the last id of `history` after the ids before it
+    /// will read (its unigram entry and the first slot of each n-gram). Calling it a word or
+    /// two ahead of [`LanguageModel::score`] hides most of the memory latency of long texts.
+    pub fn prefetch(&self, history: &[u32]) {
+        let Some(&word) = history.last() else {
+            return;
+        };
+        let unigrams = self.header.sections[format::UNIGRAMS].offset as usize;
+        self.prefetch_at(unigrams + 8 * word.min(self.header.vocab_size - 1) as usize);
+        let mut ids = [0u32; MAX_ORDER];
+        ids[0] = word;
+        for n in 2..=self.order().min(history.len()) {
+            ids[n - 1] = history[history.len() - n];
+            self.prefetch_slot(n, ngram_hash(&ids[..n], self.header.seed));
+        }
+    }
+
+    /// Hints the CPU to fetch the first slot probed for `hash` in the table of order `n`.
+    #[inline]
+    fn prefetch_slot(&self, n: usize, hash: u64) {
+        let t = self.tables[n];
+        self.prefetch_at(t.offset + bucket(hash, t.slots) as usize * t.slot_bytes);
+    }
+
+    #[inline]
+    fn prefetch_at(&self, at: usize) {
+        if let Some(bytes) = self.map.get(at..) {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: prefetching is a hint and never faults, whatever the address.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch(bytes.as_ptr() as *const i8, std::arch::x86_64::_MM_HINT_T0)
+            };
+            #[cfg(not(target_arch = "x86_64"))]
+            let _ = bytes;
+        }
     }
 
     /// Looks up an n-gram of order `n` by hash: its log10 p and backoff.
@@ -303,10 +365,18 @@ impl LanguageModel {
     /// Scores a whole sentence of word ids (without `<s>`; `</s>` is added): the total log10
     /// probability and the per-word (log10 p, matched length), `</s>` last.
     pub fn score_sentence(&self, ids: &[u32]) -> (f32, Vec<(f32, u8)>) {
+        let mut history = Vec::with_capacity(ids.len() + 2);
+        history.push(BOS);
+        history.extend_from_slice(ids);
+        history.push(crate::lm::ngram::EOS);
         let mut state = self.begin_sentence();
         let mut total = 0f32;
         let mut per_word = Vec::with_capacity(ids.len() + 1);
-        for &id in ids.iter().chain(std::iter::once(&crate::lm::ngram::EOS)) {
+        for i in 1..history.len() {
+            if i + PREFETCH_AHEAD < history.len() {
+                self.prefetch(&history[..=i + PREFETCH_AHEAD]);
+            }
+            let id = history[i];
             let (p, n, next) = self.score(&state, id);
             total += p;
             per_word.push((p, n));
