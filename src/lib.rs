@@ -4,9 +4,12 @@
 //! [`text`] (input, sentences, tokenizer front end) → [`lm`] (n-gram language model:
 //! training, storage, query).
 
+pub mod baseline;
 pub mod error;
+pub mod eval;
 pub mod lm;
 pub mod model_dir;
+pub mod report;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -1,5 +1,6 @@
 //! Command-line front end over the library. `check` is the default command.
 
+mod eval;
 mod lm;
 mod train;
 
@@ -24,6 +25,8 @@ enum Command {
     /// Print the tokens the front end makes of text (one sentence a line, lower-cased
     /// LM keys separated by spaces): the input `lmplz` needs to build a comparable model.
     Tokenize(lm::TokenizeArgs),
+    /// Score evaluation sets (mtcheck-eval v1) with DESIGN's metrics, one table row per set.
+    Eval(eval::EvalArgs),
 }
 
 /// Exit codes as grep: 0 nothing found, 1 something found, 2 error.
@@ -35,6 +38,7 @@ pub fn run() -> ExitCode {
         Command::Train(cmd) => train::run(cmd),
         Command::Lm(cmd) => lm::run(cmd),
         Command::Tokenize(args) => lm::tokenize(args),
+        Command::Eval(args) => eval::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,82 @@
+//! `mtcheck eval SET.jsonl...`: DESIGN's metrics per evaluation set, as a table.
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use mtcheck::eval::{evaluate, read_set, Metrics};
+use mtcheck::lm::LanguageModel;
+use mtcheck::model_dir::{default_model_dir, LM_FILE, TOKENIZER_FILE};
+use mtcheck::report::ReportJson;
+use mtcheck::text::Tokenizer;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scorer {
+    /// Mean token log-probability as quality, tokens below log10 p −4 as spans (what crawl
+    /// filters do with an n-gram LM; the bar to beat).
+    Perplexity,
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// Evaluation sets (mtcheck-eval v1 JSONL).
+    #[arg(required = true)]
+    pub sets: Vec<PathBuf>,
+    /// What produces the predictions.
+    #[arg(long, value_enum, default_value_t = Scorer::Perplexity)]
+    pub scorer: Scorer,
+    /// Model folder (default: the shipped English model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Also write each set's predictions (JSONL) into this folder, e.g. for score.py.
+    #[arg(long)]
+    pub predictions: Option<PathBuf>,
+}
+
+pub fn run(args: EvalArgs) -> Result<ExitCode> {
+    let dir = args.model.clone().unwrap_or_else(default_model_dir);
+    let lm = LanguageModel::open(&dir.join(LM_FILE))?;
+    let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "| set | n | pearson | spearman | auc_mt | word_mcc | word_flag_rate | fp_sentence_rate | fp_span_rate |")?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+    for set in &args.sets {
+        let records = read_set(set)?;
+        let predictions: Vec<ReportJson> = records
+            .par_iter()
+            .map(|r| match args.scorer {
+                Scorer::Perplexity => mtcheck::baseline::check(&lm, &tokenizer, &r.text).to_json(&r.text, r.id.clone()),
+            })
+            .collect();
+        if let Some(folder) = &args.predictions {
+            std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+            let name = set.file_name().unwrap_or_default();
+            let mut file = std::io::BufWriter::new(std::fs::File::create(folder.join(name))?);
+            for p in &predictions {
+                serde_json::to_writer(&mut file, p)?;
+                file.write_all(b"\n")?;
+            }
+        }
+        let m = evaluate(&records, &predictions);
+        writeln!(out, "{}", row(&set.file_stem().unwrap_or_default().to_string_lossy(), &m))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn row(name: &str, m: &Metrics) -> String {
+    let f = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{v:.3}"));
+    format!(
+        "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        m.n,
+        f(m.pearson),
+        f(m.spearman),
+        f(m.auc_mt),
+        f(m.word_mcc),
+        f(m.word_flag_rate),
+        f(m.fp_sentence_rate),
+        f(m.fp_span_rate)
+    )
+}

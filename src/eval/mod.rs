@@ -1,0 +1,116 @@
+//! Evaluation on `mtcheck-eval v1` sets (DESIGN "Evaluation sets"): reading them and scoring
+//! predictions with the metrics of [`metrics`], as `../shared/tools/score.py` does.
+
+pub mod metrics;
+
+use crate::error::{Error, Result};
+use crate::report::ReportJson;
+use serde::Deserialize;
+use std::io::BufRead;
+use std::path::Path;
+
+/// One record of an evaluation set.
+#[derive(Clone, Debug, Deserialize)]
+pub struct EvalRecord {
+    #[serde(default)]
+    pub id: Option<serde_json::Value>,
+    pub text: String,
+    #[serde(default)]
+    pub human_quality: Option<f64>,
+    #[serde(default)]
+    pub is_mt: Option<u8>,
+    #[serde(default)]
+    pub tokens: Option<Vec<String>>,
+    #[serde(default)]
+    pub bad: Option<Vec<u8>>,
+}
+
+/// Reads an evaluation set; a malformed line is an error naming the file and line.
+pub fn read_set(path: &Path) -> Result<Vec<EvalRecord>> {
+    let reader = crate::text::input::open_reader(path)?;
+    let mut records = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::io(path, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: EvalRecord = serde_json::from_str(&line)
+            .map_err(|e| Error::Config(format!("{}:{}: {e}", path.display(), i + 1)))?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// The metrics of one set; `None` where the set has no labels for it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Metrics {
+    pub n: usize,
+    pub pearson: Option<f64>,
+    pub spearman: Option<f64>,
+    pub auc_mt: Option<f64>,
+    pub word_mcc: Option<f64>,
+    pub word_flag_rate: Option<f64>,
+    /// Share of sentences flagged in clean (is_mt = 0) documents.
+    pub fp_sentence_rate: Option<f64>,
+    /// Share of clean documents with at least one span.
+    pub fp_span_rate: Option<f64>,
+}
+
+/// Scores `predictions` (one per record, in order) against `records`.
+pub fn evaluate(records: &[EvalRecord], predictions: &[ReportJson]) -> Metrics {
+    let mut m = Metrics {
+        n: records.len(),
+        ..Metrics::default()
+    };
+    let pairs = records.iter().zip(predictions);
+    let (q, h): (Vec<f64>, Vec<f64>) = pairs
+        .clone()
+        .filter_map(|(r, p)| Some((p.quality as f64, r.human_quality?)))
+        .unzip();
+    if !q.is_empty() {
+        m.pearson = Some(metrics::pearson(&q, &h));
+        m.spearman = Some(metrics::spearman(&q, &h));
+    }
+    let (s, l): (Vec<f64>, Vec<bool>) = pairs
+        .clone()
+        .filter_map(|(r, p)| Some((-(p.quality as f64), r.is_mt? == 1)))
+        .unzip();
+    if l.iter().any(|&x| x) && l.iter().any(|&x| !x) {
+        m.auc_mt = Some(metrics::auc(&s, &l));
+    }
+    let (mut tp, mut fp, mut fn_, mut tn) = (0f64, 0f64, 0f64, 0f64);
+    for (r, p) in pairs.clone() {
+        let (Some(tokens), Some(bad)) = (&r.tokens, &r.bad) else {
+            continue;
+        };
+        let chars: Vec<char> = r.text.chars().collect();
+        let spans: Vec<(usize, usize)> = p
+            .sentences
+            .iter()
+            .flat_map(|s| s.spans.iter().map(|x| (x.char_start, x.char_end)))
+            .collect();
+        for (range, &b) in metrics::align(&chars, tokens).iter().zip(bad) {
+            let hit = range.is_some_and(|(a, e)| spans.iter().any(|&(s, t)| s < e && a < t));
+            match (hit, b == 1) {
+                (true, true) => tp += 1.0,
+                (true, false) => fp += 1.0,
+                (false, true) => fn_ += 1.0,
+                (false, false) => tn += 1.0,
+            }
+        }
+    }
+    if tp + fp + fn_ + tn > 0.0 {
+        m.word_mcc = Some(metrics::mcc(tp, fp, fn_, tn));
+        m.word_flag_rate = Some((tp + fp) / (tp + fp + fn_ + tn));
+    }
+    let clean: Vec<&ReportJson> = pairs.filter(|(r, _)| r.is_mt == Some(0)).map(|(_, p)| p).collect();
+    if !clean.is_empty() {
+        let sentences: Vec<bool> = clean.iter().flat_map(|p| p.sentences.iter().map(|s| s.flagged)).collect();
+        if !sentences.is_empty() {
+            m.fp_sentence_rate = Some(sentences.iter().filter(|&&f| f).count() as f64 / sentences.len() as f64);
+        }
+        let with_span = clean.iter().filter(|p| p.sentences.iter().any(|s| !s.spans.is_empty())).count();
+        m.fp_span_rate = Some(with_span as f64 / clean.len() as f64);
+    }
+    m
+}
