@@ -5,7 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use mtcheck::lm::storage::{write_model, WriteOptions};
 use mtcheck::lm::model::PREFETCH_AHEAD;
 use mtcheck::lm::{arpa, LanguageModel, NgramModel};
-use mtcheck::text::{input::open_reader, lm_key, sentence_spans, Tokenizer};
+use mtcheck::text::{input::open_reader, lm_key, lm_sentences, Tokenizer};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -287,19 +287,16 @@ pub fn tokenize(args: TokenizeArgs) -> Result<ExitCode> {
         for line in reader.split(b'\n') {
             let line = line?;
             let line = String::from_utf8_lossy(&line);
-            for span in sentence_spans(&line) {
+            let mut result = Ok(());
+            lm_sentences(&tokenizer, &line, |words| {
                 line_out.clear();
-                tokenizer.tokenize_into(&line[span], &mut |tok| {
-                    if !line_out.is_empty() {
-                        line_out.push(' ');
-                    }
-                    line_out.push_str(&lm_key(&tok.text));
-                });
-                if !line_out.is_empty() {
-                    line_out.push('\n');
-                    out.write_all(line_out.as_bytes())?;
+                line_out.push_str(&words.join(" "));
+                line_out.push('\n');
+                if result.is_ok() {
+                    result = out.write_all(line_out.as_bytes());
                 }
-            }
+            });
+            result?;
         }
     }
     out.flush()?;

@@ -1,7 +1,6 @@
 //! A language model as plain arrays of n-grams with log10 probabilities and backoffs: what
 //! training and ARPA import produce, and what ARPA export and the binary writer consume.
 
-use crate::lm::ngram;
 
 /// One order's n-grams, sorted by packed key, with parallel value arrays.
 #[derive(Clone, Debug, Default)]
@@ -50,17 +49,5 @@ impl NgramModel {
     /// Number of n-grams per order, unigrams first.
     pub fn counts(&self) -> Vec<usize> {
         self.orders.iter().map(OrderEntries::len).collect()
-    }
-
-    /// log10 probability and backoff of the n-gram `words` (strings), if present.
-    pub fn lookup(&self, words: &[&str]) -> Option<(f32, f32)> {
-        let ids: Option<Vec<u32>> = words
-            .iter()
-            .map(|w| self.vocab.iter().position(|v| v == w).map(|i| i as u32))
-            .collect();
-        let ids = ids?;
-        let entries = self.orders.get(ids.len().checked_sub(1)?)?;
-        let i = entries.find(ngram::pack(&ids))?;
-        Some((entries.prob[i], entries.backoff.get(i).copied().unwrap_or(0.0)))
     }
 }

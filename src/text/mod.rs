@@ -6,4 +6,4 @@ pub mod sentences;
 pub mod tokenizer;
 
 pub use sentences::sentence_spans;
-pub use tokenizer::{lm_key, Token, Tokenizer};
+pub use tokenizer::{into_lm_key, lm_key, lm_sentences, Token, Tokenizer};

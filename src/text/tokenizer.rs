@@ -127,6 +127,28 @@ impl Tokenizer {
     }
 }
 
+/// The words the language model sees in `text`: each sentence tokenized and lower-cased,
+/// handed to `sink` (sentences without tokens are skipped). Training and `mtcheck tokenize`
+/// both go through here.
+pub fn lm_sentences<'a>(tokenizer: &Tokenizer, text: &'a str, mut sink: impl FnMut(&[Cow<'a, str>])) {
+    let mut words: Vec<Cow<'a, str>> = Vec::new();
+    for span in crate::text::sentence_spans(text) {
+        words.clear();
+        tokenizer.tokenize_into(&text[span], &mut |tok| words.push(into_lm_key(tok.text)));
+        if !words.is_empty() {
+            sink(&words);
+        }
+    }
+}
+
+/// [`lm_key`] of an owned-or-borrowed token, keeping the borrow when nothing changes.
+pub fn into_lm_key(token: Cow<'_, str>) -> Cow<'_, str> {
+    match lm_key(&token) {
+        Cow::Borrowed(_) => token,
+        Cow::Owned(lower) => Cow::Owned(lower),
+    }
+}
+
 /// The form a token is looked up under in the language model: lower-cased.
 pub fn lm_key(token: &str) -> Cow<'_, str> {
     if token.bytes().any(|b| b.is_ascii_uppercase()) || !token.is_ascii() {

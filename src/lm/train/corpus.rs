@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::lm::ngram::{BOS, EOS, MAX_VOCAB, UNK};
-use crate::text::{input::open_reader, lm_key, sentence_spans, Tokenizer};
+use crate::text::{input::open_reader, lm_sentences, Tokenizer};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -145,17 +145,12 @@ fn tokenize_chunk(text: &str, mode: TextMode, tokenizer: &Tokenizer) -> LocalChu
                     chunk.stream.push(LOCAL_END);
                 }
             }
-            TextMode::Raw => {
-                for span in sentence_spans(line) {
-                    let before = chunk.stream.len();
-                    tokenizer.tokenize_into(&line[span], &mut |tok| {
-                        push_word(&mut chunk, &lm_key(&tok.text))
-                    });
-                    if chunk.stream.len() > before {
-                        chunk.stream.push(LOCAL_END);
-                    }
+            TextMode::Raw => lm_sentences(tokenizer, line, |words| {
+                for word in words {
+                    push_word(&mut chunk, word);
                 }
-            }
+                chunk.stream.push(LOCAL_END);
+            }),
         }
     }
     chunk
