@@ -37,7 +37,8 @@ fn query_prints_kenlm_layout_and_skips_invalid_utf8_lines() {
         &["lm", "query", "-m", model.to_str().unwrap(), "--tokenized"],
         b"reka lenozo zuzota\n\xff\xfe broken\nqqq reka\n",
     );
-    assert!(out.status.success());
+    // The bad line is reported and skipped, the rest scored, and the exit code says so.
+    assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     let expected_first = "reka=3 2 -1.5245594\tlenozo=4 3 -0.63546324\tzuzota=343 1 -4.3402967\t</s>=2 2 -0.63529634\tTotal: -7.135616 OOV: 0";

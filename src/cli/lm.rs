@@ -186,6 +186,7 @@ fn query(args: QueryArgs) -> Result<ExitCode> {
     let mut line_out = String::new();
     let mut ids: Vec<u32> = Vec::new();
     let mut buf: Vec<u8> = Vec::new();
+    let mut bad_lines = 0usize;
     for path in &args.inputs {
         let mut reader = open_reader(path)?;
         let mut line_no = 0usize;
@@ -200,6 +201,7 @@ fn query(args: QueryArgs) -> Result<ExitCode> {
             line_no += 1;
             let Ok(line) = std::str::from_utf8(&buf) else {
                 eprintln!("mtcheck: {}:{line_no}: invalid UTF-8, line skipped", path.display());
+                bad_lines += 1;
                 continue;
             };
             let line = line.trim_end_matches(['\n', '\r']);
@@ -229,6 +231,11 @@ fn query(args: QueryArgs) -> Result<ExitCode> {
     writeln!(out, "OOVs:\t{}", totals.oovs)?;
     writeln!(out, "Tokens:\t{}", totals.tokens)?;
     out.flush()?;
+    // Like every batch job here: keep going past bad records, fail at the end.
+    if bad_lines > 0 {
+        eprintln!("mtcheck: {bad_lines} line(s) skipped");
+        return Ok(ExitCode::from(super::EXIT_ERROR));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
