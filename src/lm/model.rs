@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::lm::ngram::{BOS, MAX_ORDER, UNK};
 use crate::lm::storage::format::{self, get_u32, get_u64, Header};
-use crate::lm::storage::hashing::{bucket, fingerprint, ngram_hash, word_hash};
+use crate::lm::storage::hashing::{bucket, ngram_hash, probe, word_hash};
 use memmap2::Mmap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -120,25 +120,19 @@ impl LanguageModel {
     /// The id of `word` (already lower-cased like the training text), or 0 (`<unk>`).
     pub fn word_id(&self, word: &str) -> u32 {
         let h = word_hash(word, self.header.seed);
-        let section = self.header.sections[format::VOCAB_TABLE];
-        let slots = self.header.slots[0];
-        let fp = fingerprint(h);
-        let mut i = bucket(h, slots);
-        for _ in 0..slots {
-            let slot = get_u64(&self.map, section.offset as usize + 8 * i as usize);
-            if slot == 0 {
-                return UNK;
+        let table = self.header.sections[format::VOCAB_TABLE].offset as usize;
+        let slot_at = |i: u64| get_u64(&self.map, table + 8 * i as usize);
+        match probe(h, self.header.slots[0], |i| Some(slot_at(i) as u32)) {
+            Some(i) => {
+                let id = (slot_at(i) >> 32) as u32;
+                if id < self.header.vocab_size {
+                    id
+                } else {
+                    UNK
+                }
             }
-            if slot as u32 == fp {
-                let id = (slot >> 32) as u32;
-                return if id < self.header.vocab_size { id } else { UNK };
-            }
-            i += 1;
-            if i == slots {
-                i = 0;
-            }
+            None => UNK,
         }
-        UNK
     }
 
     /// The word of id `id`.
@@ -261,25 +255,14 @@ impl LanguageModel {
     #[inline]
     fn lookup(&self, n: usize, hash: u64) -> Option<(f32, f32)> {
         let t = self.tables[n];
-        let fp = fingerprint(hash);
-        let mut i = bucket(hash, t.slots);
-        // Bounded so a corrupted (full) table cannot loop forever.
-        for _ in 0..t.slots {
+        let slot_at = |i: u64| {
             let at = t.offset + i as usize * t.slot_bytes;
-            let slot = self.map.get(at..at + t.slot_bytes)?;
-            let stored = u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]);
-            if stored == 0 {
-                return None;
-            }
-            if stored == fp {
-                return Some(self.decode(&t, n, &slot[4..]));
-            }
-            i += 1;
-            if i == t.slots {
-                i = 0;
-            }
-        }
-        None
+            self.map.get(at..at + t.slot_bytes)
+        };
+        let i = probe(hash, t.slots, |i| {
+            slot_at(i).map(|slot| u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]))
+        })?;
+        Some(self.decode(&t, n, &slot_at(i)?[4..]))
     }
 
     fn decode(&self, t: &Table, n: usize, values: &[u8]) -> (f32, f32) {

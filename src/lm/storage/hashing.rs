@@ -29,3 +29,25 @@ pub fn bucket(hash: u64, slots: u64) -> u64 {
 pub fn fingerprint(hash: u64) -> u32 {
     (hash as u32).max(1)
 }
+
+/// Walks a linear-probing table of `slots` slots from `hash`'s bucket and returns the index of
+/// the slot holding `hash`'s fingerprint. `fingerprint_at(i)` reads slot `i` (0 = empty; `None`
+/// = unreadable). Stops at an empty slot, and after one lap, so a corrupted full table cannot
+/// loop forever.
+#[inline]
+pub fn probe(hash: u64, slots: u64, mut fingerprint_at: impl FnMut(u64) -> Option<u32>) -> Option<u64> {
+    let fp = fingerprint(hash);
+    let mut i = bucket(hash, slots);
+    for _ in 0..slots {
+        match fingerprint_at(i)? {
+            0 => return None,
+            stored if stored == fp => return Some(i),
+            _ => {}
+        }
+        i += 1;
+        if i == slots {
+            i = 0;
+        }
+    }
+    None
+}
