@@ -7,6 +7,7 @@
 pub mod baseline;
 pub mod error;
 pub mod eval;
+pub mod features;
 pub mod lm;
 pub mod model_dir;
 pub mod report;

@@ -1,0 +1,30 @@
+//! `function_word_share`: the share of words that are function words. MT drops or doubles
+//! articles and prepositions; a translated list of nouns has almost none.
+
+use super::{is_function_word, Compute, Context, Feature, Sentence};
+
+pub const FEATURE: Feature = Feature {
+    name: "function_word_share",
+    description: "share of the sentence's words that are function words",
+    compute: Compute::Sentence(compute),
+};
+
+fn compute(_: &Context, s: &Sentence) -> f32 {
+    let words: Vec<&str> = s.words.iter().filter(|w| w.is_word()).map(|w| w.key.as_str()).collect();
+    if words.is_empty() {
+        return 0.0;
+    }
+    words.iter().filter(|w| is_function_word(w)).count() as f32 / words.len() as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::document::fixture::with_document;
+    use super::super::testing::sentence_value;
+
+    #[test]
+    fn counts_words_not_punctuation() {
+        let v = with_document(&[("the", -1.0), ("war", -1.0), (".", -1.0)], |d| sentence_value(super::FEATURE, d));
+        assert_eq!(v, 0.5);
+    }
+}

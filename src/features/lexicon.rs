@@ -1,0 +1,36 @@
+//! English function words (closed-class: articles, pronouns, prepositions, conjunctions,
+//! auxiliaries). MT drops, doubles and misplaces them; their share is a sentence feature.
+
+/// Sorted, lower-case.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either",
+    "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is",
+    "it", "its", "itself", "may", "me", "might", "more", "most", "must", "my", "myself",
+    "neither", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "our",
+    "ours", "ourselves", "out", "over", "own", "same", "shall", "she", "should", "so", "some",
+    "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there",
+    "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon",
+    "us", "very", "was", "we", "were", "what", "when", "where", "whether", "which", "while",
+    "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "you", "your",
+    "yours", "yourself", "yourselves",
+];
+
+/// Whether the lower-cased `key` is a function word.
+pub fn is_function_word(key: &str) -> bool {
+    FUNCTION_WORDS.binary_search(&key).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_is_sorted_so_binary_search_works() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_function_word("the") && is_function_word("whom"));
+        assert!(!is_function_word("taliban") && !is_function_word("The"));
+    }
+}

@@ -1,0 +1,202 @@
+//! `off_topic`: how well a content word fits the rest of its document ("anti-retroviral" in an
+//! article about a militia). Words carry topic vectors learned by random indexing over the
+//! corpus paragraphs ([`TopicVectors`]); the fit is the cosine between a word's vector and the
+//! sum of the other content words' vectors in the document.
+
+use super::{is_function_word, Compute, Context, Feature, Sentence};
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+use std::path::Path;
+
+pub const FEATURE: Feature = Feature {
+    name: "off_topic",
+    description: "1 - cosine between the word's topic vector and the rest of the document's (0 if unknown)",
+    compute: Compute::Token(compute),
+};
+
+fn compute(ctx: &Context, s: &Sentence, out: &mut [f32]) {
+    let Some(centroid) = &ctx.topic_centroid else { return };
+    for (o, w) in out.iter_mut().zip(&s.words) {
+        let Some(v) = ctx.topics.vector(&w.key) else { continue };
+        let count = ctx.doc.key_counts.get(&w.key).copied().unwrap_or(1) as f32;
+        // The rest of the document: remove this word's own contribution.
+        let rest: Vec<f32> = centroid.iter().zip(v).map(|(c, &x)| c - count * x).collect();
+        if let Some(cos) = cosine(&rest, v) {
+            *o = 1.0 - cos;
+        }
+    }
+}
+
+/// The sum of the topic vectors of every content-word token of the document.
+pub fn document_centroid(topics: &TopicVectors, key_counts: &HashMap<String, u32>) -> Option<Vec<f32>> {
+    if topics.dim == 0 {
+        return None;
+    }
+    let mut sum = vec![0f32; topics.dim];
+    for (key, &n) in key_counts {
+        if let Some(v) = topics.vector(key) {
+            sum.iter_mut().zip(v).for_each(|(s, &x)| *s += n as f32 * x);
+        }
+    }
+    Some(sum)
+}
+
+fn cosine(a: &[f32], b: &[f32]) -> Option<f32> {
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let na: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let nb: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
+    (na > 1e-6 && nb > 1e-6).then(|| dot / (na * nb))
+}
+
+/// Unit topic vectors for content words (stored as i8, scaled by 1/127).
+#[derive(Clone, Debug, Default)]
+pub struct TopicVectors {
+    pub dim: usize,
+    index: HashMap<String, usize>,
+    values: Vec<f32>,
+}
+
+const MAGIC: &[u8; 8] = b"MTTOPIC1";
+
+impl TopicVectors {
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    pub fn vector(&self, key: &str) -> Option<&[f32]> {
+        let &i = self.index.get(key)?;
+        Some(&self.values[i * self.dim..(i + 1) * self.dim])
+    }
+
+    /// Random indexing: every word has a sparse random ±1 index vector; a word's topic vector
+    /// is the sum of the index vectors of the words it shares paragraphs with, centred and
+    /// normalized. `words` are the content words to learn; `paragraphs` yields each paragraph's
+    /// lower-cased tokens.
+    pub fn train<'p>(words: &[String], dim: usize, paragraphs: impl Iterator<Item = Vec<String>>) -> Self {
+        let index: HashMap<String, usize> = words.iter().enumerate().map(|(i, w)| (w.clone(), i)).collect();
+        let mut sums = vec![0f32; words.len() * dim];
+        let mut seen: Vec<usize> = Vec::new();
+        let mut paragraph = vec![0f32; dim];
+        for tokens in paragraphs {
+            seen.clear();
+            seen.extend(tokens.iter().filter_map(|t| index.get(t).copied()));
+            seen.sort_unstable();
+            seen.dedup();
+            if seen.len() < 2 {
+                continue;
+            }
+            paragraph.iter_mut().for_each(|x| *x = 0.0);
+            for &i in &seen {
+                for (pos, sign) in random_index(&words[i], dim) {
+                    paragraph[pos] += sign;
+                }
+            }
+            for &i in &seen {
+                let row = &mut sums[i * dim..(i + 1) * dim];
+                row.iter_mut().zip(&paragraph).for_each(|(r, p)| *r += p);
+                for (pos, sign) in random_index(&words[i], dim) {
+                    row[pos] -= sign;
+                }
+            }
+        }
+        // Centre (the shared component says "this is text", not what it is about), normalize.
+        let mut mean = vec![0f32; dim];
+        for row in sums.chunks(dim) {
+            let n = row.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+            mean.iter_mut().zip(row).for_each(|(m, x)| *m += x / n / words.len() as f32);
+        }
+        let mut values = Vec::with_capacity(sums.len());
+        for row in sums.chunks(dim) {
+            let n = row.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+            let centred: Vec<f32> = row.iter().zip(&mean).map(|(x, m)| x / n - m).collect();
+            let n = centred.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+            // Round through i8 now so that a loaded model gives the same answers.
+            values.extend(centred.iter().map(|x| ((x / n) * 127.0).round().clamp(-127.0, 127.0) / 127.0));
+        }
+        TopicVectors { dim, index, values }
+    }
+
+    /// Writes `MTTOPIC1`, dim and count (u32 LE), count×dim i8 values, then the words, one a line.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let mut words = vec![""; self.index.len()];
+        for (w, &i) in &self.index {
+            words[i] = w;
+        }
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend((self.dim as u32).to_le_bytes());
+        bytes.extend((words.len() as u32).to_le_bytes());
+        bytes.extend(self.values.iter().map(|x| (x * 127.0).round() as i8 as u8));
+        bytes.extend(words.join("\n").as_bytes());
+        crate::lm::storage::write_atomically(path, |w| std::io::Write::write_all(w, &bytes))
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bad = |problem: &str| Error::bad_model(path, format!("{problem}; rebuild it with scripts/build-model.sh"));
+        if bytes.len() < 16 || &bytes[..8] != MAGIC {
+            return Err(bad("not an mtcheck topic-vector file"));
+        }
+        let dim = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize;
+        let count = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize;
+        let end = dim.checked_mul(count).and_then(|n| n.checked_add(16)).filter(|&e| e <= bytes.len());
+        let end = end.ok_or_else(|| bad("truncated"))?;
+        let values = bytes[16..end].iter().map(|&b| b as i8 as f32 / 127.0).collect();
+        let words = std::str::from_utf8(&bytes[end..]).map_err(|_| bad("word list is not UTF-8"))?;
+        let index: HashMap<String, usize> = words.split('\n').enumerate().map(|(i, w)| (w.to_string(), i)).collect();
+        if index.len() != count || count == 0 && !words.is_empty() {
+            return Err(bad("word count does not match the header"));
+        }
+        Ok(TopicVectors { dim, index, values })
+    }
+}
+
+/// Four ±1 positions derived from the word's hash (fixed seed: reproducible).
+fn random_index(word: &str, dim: usize) -> impl Iterator<Item = (usize, f32)> {
+    let h = xxhash_rust::xxh3::xxh3_64_with_seed(word.as_bytes(), 0x70_71_c5);
+    (0..4).map(move |k| {
+        let bits = h >> (k * 16);
+        ((bits as usize >> 1) % dim, if bits & 1 == 1 { 1.0 } else { -1.0 })
+    })
+}
+
+/// Whether `key` is a candidate for a topic vector (alphabetic content word).
+pub fn is_topic_word(key: &str) -> bool {
+    key.chars().count() >= 3 && key.chars().all(char::is_alphabetic) && !is_function_word(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy() -> TopicVectors {
+        let words: Vec<String> = ["army", "soldier", "battle", "virus", "vaccine", "patient"].iter().map(|s| s.to_string()).collect();
+        let war = "army soldier battle";
+        let health = "virus vaccine patient";
+        let paragraphs = std::iter::repeat([war, health]).take(50).flatten().map(|p| p.split(' ').map(String::from).collect());
+        TopicVectors::train(&words, 64, paragraphs)
+    }
+
+    #[test]
+    fn words_of_one_topic_are_closer_than_across_topics() {
+        let t = toy();
+        let near = cosine(t.vector("army").unwrap(), t.vector("soldier").unwrap()).unwrap();
+        let far = cosine(t.vector("army").unwrap(), t.vector("vaccine").unwrap()).unwrap();
+        assert!(near > far + 0.5, "near {near} far {far}");
+    }
+
+    #[test]
+    fn save_and_load_round_trip_and_reject_foreign_files() {
+        let t = toy();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("topics.bin");
+        t.save(&path).unwrap();
+        let back = TopicVectors::load(&path).unwrap();
+        assert_eq!(back.vector("virus"), t.vector("virus"));
+        std::fs::write(&path, b"hello").unwrap();
+        assert!(TopicVectors::load(&path).unwrap_err().to_string().contains("not an mtcheck"));
+    }
+}

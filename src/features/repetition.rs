@@ -1,0 +1,39 @@
+//! `repetition`: the token continues a loop ("going on going on going on"): the same word, or
+//! the same two-word sequence, within the last few tokens.
+
+use super::{Compute, Context, Feature, Sentence};
+
+/// How far back a repeat counts.
+const WINDOW: usize = 6;
+
+pub const FEATURE: Feature = Feature {
+    name: "repetition",
+    description: "the word (or the bigram ending in it) already occurred within the last six tokens",
+    compute: Compute::Token(compute),
+};
+
+fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
+    let keys: Vec<&str> = s.words.iter().map(|w| w.key.as_str()).collect();
+    for i in 0..keys.len() {
+        if !s.words[i].is_word() {
+            continue;
+        }
+        let lo = i.saturating_sub(WINDOW);
+        let word = keys[lo..i].contains(&keys[i]);
+        let bigram = i >= 1 && (lo.max(1)..i).any(|j| keys[j - 1] == keys[i - 1] && keys[j] == keys[i]);
+        out[i] = f32::from(word) + f32::from(bigram);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::document::fixture::with_document;
+    use super::super::testing::token_values;
+
+    #[test]
+    fn marks_loops() {
+        let words = [("going", -1.0), ("on", -1.0), ("going", -1.0), ("on", -1.0), ("now", -1.0)];
+        let v = with_document(&words, |d| token_values(super::FEATURE, d));
+        assert_eq!(v, vec![0.0, 0.0, 1.0, 2.0, 0.0]);
+    }
+}

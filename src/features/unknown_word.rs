@@ -1,0 +1,29 @@
+//! `unknown_word`: the word is not in the LM's vocabulary (untranslated or transliterated
+//! words, typos, rare names).
+
+use super::{Compute, Context, Feature, Sentence};
+
+pub const FEATURE: Feature = Feature {
+    name: "unknown_word",
+    description: "1 if the word is outside the LM vocabulary",
+    compute: Compute::Token(compute),
+};
+
+fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
+    for (o, w) in out.iter_mut().zip(&s.words) {
+        *o = f32::from(w.id == crate::lm::ngram::UNK && w.is_word());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::document::fixture::with_document;
+    use super::super::testing::token_values;
+
+    #[test]
+    fn flags_out_of_vocabulary_words() {
+        // The fixture gives id 0 (unknown) to words scored below −6.
+        let v = with_document(&[("known", -2.0), ("pahatubba", -7.0)], |d| token_values(super::FEATURE, d));
+        assert_eq!(v, vec![0.0, 1.0]);
+    }
+}
