@@ -5,12 +5,17 @@
 //! training, storage, query).
 
 pub mod baseline;
+pub mod boilerplate;
+pub mod checker;
 pub mod error;
 pub mod eval;
 pub mod features;
 pub mod lm;
 pub mod model_dir;
 pub mod report;
+pub mod scorer;
+pub mod spans;
 pub mod text;
 
+pub use checker::Checker;
 pub use error::{Error, Result};

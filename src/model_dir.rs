@@ -16,3 +16,8 @@ pub fn default_model_dir() -> PathBuf {
         _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("en"),
     }
 }
+
+/// File name of the scorer (learned weights, JSON) inside a model folder.
+pub const SCORER_FILE: &str = "scorer.json";
+/// File name of the topic vectors inside a model folder.
+pub const TOPICS_FILE: &str = "topics.bin";

@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use mtcheck::eval::{evaluate, read_set, Metrics};
 use mtcheck::lm::LanguageModel;
+use mtcheck::Checker;
 use mtcheck::model_dir::{default_model_dir, LM_FILE, TOKENIZER_FILE};
 use mtcheck::report::ReportJson;
 use mtcheck::text::Tokenizer;
@@ -14,6 +15,8 @@ use std::process::ExitCode;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Scorer {
+    /// The detector: features and the learned scorer of the model folder.
+    Mtcheck,
     /// Mean token log-probability as quality, tokens below log10 p −4 as spans (what crawl
     /// filters do with an n-gram LM; the bar to beat).
     Perplexity,
@@ -25,11 +28,17 @@ pub struct EvalArgs {
     #[arg(required = true)]
     pub sets: Vec<PathBuf>,
     /// What produces the predictions.
-    #[arg(long, value_enum, default_value_t = Scorer::Perplexity)]
+    #[arg(long, value_enum, default_value_t = Scorer::Mtcheck)]
     pub scorer: Scorer,
     /// Model folder (default: the shipped English model).
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Sentence threshold (default: the model's).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// Span threshold, P(garbled) of a token in a flagged sentence (default: the model's).
+    #[arg(long)]
+    pub span_threshold: Option<f32>,
     /// Also write each set's predictions (JSONL) into this folder, e.g. for score.py.
     #[arg(long)]
     pub predictions: Option<PathBuf>,
@@ -39,6 +48,19 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
     let lm = LanguageModel::open(&dir.join(LM_FILE))?;
     let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+    let checker = match args.scorer {
+        Scorer::Mtcheck => {
+            let mut c = Checker::with_model(&dir)?;
+            if let Some(t) = args.threshold {
+                c.set_threshold(t);
+            }
+            if let Some(t) = args.span_threshold {
+                c.set_span_threshold(t);
+            }
+            Some(c)
+        }
+        Scorer::Perplexity => None,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     writeln!(out, "| set | n | pearson | spearman | auc_mt | word_mcc | word_flag_rate | fp_sentence_rate | fp_span_rate |")?;
@@ -47,8 +69,12 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         let records = read_set(set)?;
         let predictions: Vec<ReportJson> = records
             .par_iter()
-            .map(|r| match args.scorer {
-                Scorer::Perplexity => mtcheck::baseline::check(&lm, &tokenizer, &r.text).to_json(&r.text, r.id.clone()),
+            .map(|r| {
+                let report = match &checker {
+                    Some(c) => c.check(&r.text),
+                    None => mtcheck::baseline::check(&lm, &tokenizer, &r.text),
+                };
+                report.to_json(&r.text, r.id.clone())
             })
             .collect();
         if let Some(folder) = &args.predictions {

@@ -3,6 +3,7 @@
 mod eval;
 mod lm;
 mod train;
+mod train_scorer;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

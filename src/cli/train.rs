@@ -13,6 +13,12 @@ pub enum TrainCommand {
     /// Train an interpolated modified Kneser-Ney n-gram model from plain text
     /// (.gz and .zst accepted), on all cores.
     Lm(TrainLmArgs),
+    /// Train the scorer (boosted trees from features to sentence quality and garbled tokens)
+    /// from labelled sets; writes scorer.json into the model folder.
+    Scorer(super::train_scorer::TrainScorerArgs),
+    /// Learn topic vectors (random indexing over paragraphs) for the off_topic feature;
+    /// writes topics.bin into the model folder.
+    Topics(super::train_scorer::TrainTopicsArgs),
 }
 
 #[derive(Args)]
@@ -57,6 +63,8 @@ pub struct TrainLmArgs {
 pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
     match cmd {
         TrainCommand::Lm(args) => train_lm(args),
+        TrainCommand::Scorer(args) => super::train_scorer::train_scorer(args),
+        TrainCommand::Topics(args) => super::train_scorer::train_topics(args),
     }
 }
 

@@ -1,0 +1,126 @@
+//! The library's front door: [`Checker`] loads a model folder once and checks texts.
+//!
+//! ```no_run
+//! let checker = mtcheck::Checker::new()?; // the shipped English model
+//! let report = checker.check("Anti-retroviral treatment will grow as it grows, he said.");
+//! for s in report.sentences.iter().filter(|s| s.flagged) {
+//!     println!("quality {:.2}: {}", s.quality, &"…"[..0]);
+//! }
+//! # Ok::<(), mtcheck::Error>(())
+//! ```
+
+use crate::boilerplate;
+use crate::error::{Error, Result};
+use crate::features::{self, Context, Document, TopicVectors};
+use crate::lm::LanguageModel;
+use crate::model_dir::{default_model_dir, LM_FILE, SCORER_FILE, TOKENIZER_FILE, TOPICS_FILE};
+use crate::report::{Report, SentenceKind, SentenceReport};
+use crate::scorer::ScorerModel;
+use crate::spans;
+use crate::text::Tokenizer;
+use std::path::Path;
+
+/// A loaded model: language model, tokenizer, topic vectors and scorer.
+pub struct Checker {
+    lm: LanguageModel,
+    tokenizer: Tokenizer,
+    topics: TopicVectors,
+    scorer: ScorerModel,
+    threshold: f32,
+}
+
+impl Checker {
+    /// The shipped English model (`models/en`, or `$MTCHECK_MODEL_DIR`).
+    pub fn new() -> Result<Self> {
+        Self::with_model(&default_model_dir())
+    }
+
+    /// The model in folder `dir` (`lm.mtlm`, `tokenizer.json`, `scorer.json`, `topics.bin`).
+    pub fn with_model(dir: &Path) -> Result<Self> {
+        if !dir.is_dir() {
+            return Err(Error::bad_model(dir, "no such model folder (a model folder holds lm.mtlm, tokenizer.json and scorer.json)"));
+        }
+        let lm = LanguageModel::open(&dir.join(LM_FILE))?;
+        let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+        let scorer = ScorerModel::load(&dir.join(SCORER_FILE))?;
+        let topics_path = dir.join(TOPICS_FILE);
+        let topics = if scorer.uses_topics {
+            TopicVectors::load(&topics_path)?
+        } else {
+            TopicVectors::default()
+        };
+        let threshold = scorer.thresholds.sentence;
+        Ok(Checker { lm, tokenizer, topics, scorer, threshold })
+    }
+
+    /// Sentences below this quality are flagged (default: the model's, tuned on dev data).
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    pub fn set_threshold(&mut self, threshold: f32) {
+        self.threshold = threshold;
+    }
+
+    /// Sets the token-level threshold for spans (P(garbled) inside flagged sentences).
+    pub fn set_span_threshold(&mut self, threshold: f32) {
+        self.scorer.thresholds.token = threshold;
+    }
+
+    pub fn lm(&self) -> &LanguageModel {
+        &self.lm
+    }
+
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    pub fn scorer(&self) -> &ScorerModel {
+        &self.scorer
+    }
+
+    /// Checks `text`: a quality per sentence and for the document, garbled spans in flagged
+    /// sentences, page furniture marked as boilerplate.
+    pub fn check(&self, text: &str) -> Report {
+        let doc = Document::analyze(&self.lm, &self.tokenizer, text);
+        let ctx = Context::new(&doc, &self.scorer.char_shape, &self.topics);
+        let has_prose = text.lines().any(boilerplate::is_prose_line);
+        let mut sentences = Vec::with_capacity(doc.sentences.len());
+        let (mut weighted, mut weight) = (0f32, 0f32);
+        for s in &doc.sentences {
+            let f = features::compute(&ctx, s);
+            let quality = self.scorer.sentence_quality(&f);
+            let kind = if boilerplate::is_boilerplate(text, &s.bytes, has_prose) {
+                SentenceKind::Boilerplate
+            } else {
+                SentenceKind::Prose
+            };
+            let flagged = kind == SentenceKind::Prose && quality < self.threshold;
+            let spans = if flagged {
+                let probs = self.scorer.token_probabilities(&f);
+                spans::merge(&s.words, &probs, self.scorer.thresholds.token, |i| self.scorer.reasons(&f, i))
+            } else {
+                Vec::new()
+            };
+            if kind == SentenceKind::Prose {
+                let n = s.words.len() as f32;
+                weighted += quality * n;
+                weight += n;
+            }
+            sentences.push(SentenceReport { bytes: s.bytes.clone(), kind, quality, flagged, spans });
+        }
+        if weight == 0.0 {
+            // Nothing but furniture: judge what there is.
+            for (r, s) in sentences.iter().zip(&doc.sentences) {
+                weighted += r.quality * s.words.len() as f32;
+                weight += s.words.len() as f32;
+            }
+        }
+        let quality = if weight > 0.0 { weighted / weight } else { 1.0 };
+        Report {
+            quality,
+            flagged: sentences.iter().any(|s| s.flagged),
+            sentences,
+        }
+    }
+}

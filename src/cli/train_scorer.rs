@@ -1,0 +1,130 @@
+//! `mtcheck train scorer` and `mtcheck train topics`: the detector's learned parts.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use mtcheck::features::{is_topic_word, TopicVectors};
+use mtcheck::lm::LanguageModel;
+use mtcheck::model_dir::{default_model_dir, LM_FILE, SCORER_FILE, TOKENIZER_FILE, TOPICS_FILE};
+use mtcheck::scorer::gbt::Params;
+use mtcheck::scorer::train::{train, FeatureModels, TrainOptions};
+use mtcheck::scorer::Thresholds;
+use mtcheck::text::{lm_key, Tokenizer};
+use rayon::prelude::*;
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct TrainScorerArgs {
+    /// Labelled sets (mtcheck-eval v1 with human_quality and bad tags), e.g.
+    /// ../shared/data/dev/mlqe-*-train.jsonl. Never the dev sets: they are for tuning.
+    #[arg(required = true)]
+    pub sets: Vec<PathBuf>,
+    /// Clean human text held out of LM training, a paragraph a line: calibrates quality.
+    #[arg(long)]
+    pub clean: PathBuf,
+    /// Paragraphs of --clean to use.
+    #[arg(long, default_value_t = 4000)]
+    pub clean_paragraphs: usize,
+    /// Model folder with lm.mtlm, tokenizer.json and (optionally) topics.bin; scorer.json is
+    /// written there unless -o says otherwise.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Trees in the sentence and the token forest.
+    #[arg(long, default_value_t = 400)]
+    pub trees: usize,
+    /// Tree depth.
+    #[arg(long, default_value_t = 5)]
+    pub depth: usize,
+    #[arg(long, default_value_t = 0.05)]
+    pub learning_rate: f32,
+    /// Default sentence threshold (flag below this quality).
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f32,
+    /// Default span threshold (P(garbled) of a token in a flagged sentence).
+    #[arg(long, default_value_t = 0.5)]
+    pub span_threshold: f32,
+}
+
+pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
+    let dir = args.model.clone().unwrap_or_else(default_model_dir);
+    let lm = LanguageModel::open(&dir.join(LM_FILE))?;
+    let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+    let topics_path = dir.join(TOPICS_FILE);
+    let topics = if topics_path.exists() { TopicVectors::load(&topics_path)? } else { TopicVectors::default() };
+    let params = Params { trees: args.trees, depth: args.depth, learning_rate: args.learning_rate, ..Params::default() };
+    let options = TrainOptions {
+        sets: args.sets.clone(),
+        clean: args.clean.clone(),
+        clean_paragraphs: args.clean_paragraphs,
+        sentence_params: params.clone(),
+        token_params: Params { min_child_weight: 5.0, ..params },
+        thresholds: Thresholds { sentence: args.threshold, token: args.span_threshold },
+    };
+    let models = FeatureModels { lm: &lm, tokenizer: &tokenizer, topics: &topics };
+    let model = train(&models, &options)?;
+    let out = args.output.unwrap_or_else(|| dir.join(SCORER_FILE));
+    model.save(&out)?;
+    eprintln!("wrote {} (calibration center {:.3} scale {:.3})", out.display(), model.calibration.center, model.calibration.scale);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct TrainTopicsArgs {
+    /// Text, a paragraph a line (.gz and .zst accepted).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Model folder whose LM vocabulary picks the words; topics.bin is written there unless -o.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// How many content words get a vector (the most frequent ones).
+    #[arg(long, default_value_t = 20000)]
+    pub words: usize,
+    /// Vector dimension.
+    #[arg(long, default_value_t = 128)]
+    pub dim: usize,
+    /// Paragraphs to read at most (over all inputs).
+    #[arg(long, default_value_t = 2_000_000)]
+    pub max_paragraphs: usize,
+}
+
+pub fn train_topics(args: TrainTopicsArgs) -> Result<ExitCode> {
+    let dir = args.model.clone().unwrap_or_else(default_model_dir);
+    let lm = LanguageModel::open(&dir.join(LM_FILE))?;
+    let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+    let mut candidates: Vec<(f32, String)> = (3..lm.vocab_size() as u32)
+        .filter_map(|id| {
+            let w = lm.word(id)?;
+            is_topic_word(w).then(|| (lm.unigram(id).0, w.to_string()))
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let words: Vec<String> = candidates.into_iter().take(args.words).map(|(_, w)| w).collect();
+    let mut lines = Vec::new();
+    for path in &args.inputs {
+        let reader = mtcheck::text::input::open_reader(path)?;
+        for line in reader.lines() {
+            if lines.len() >= args.max_paragraphs {
+                break;
+            }
+            lines.push(line.with_context(|| format!("reading {}", path.display()))?);
+        }
+    }
+    eprintln!("learning {} topic vectors from {} paragraphs", words.len(), lines.len());
+    let batches = lines.chunks(20_000).flat_map(|batch| {
+        let tokenized: Vec<Vec<String>> = batch
+            .par_iter()
+            .map(|p| tokenizer.tokenize(p).iter().map(|t| lm_key(&t.text).into_owned()).collect())
+            .collect();
+        tokenized
+    });
+    let topics = TopicVectors::train(&words, args.dim, batches);
+    let out = args.output.unwrap_or_else(|| dir.join(TOPICS_FILE));
+    topics.save(&out)?;
+    eprintln!("wrote {} ({} words × {})", out.display(), topics.len(), topics.dim);
+    Ok(ExitCode::SUCCESS)
+}

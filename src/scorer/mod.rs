@@ -1,0 +1,150 @@
+//! The scorer: learned weights mapping the feature matrix to a quality per sentence and
+//! P(garbled) per token. Two forests of boosted trees ([`gbt`]): a regression from the sentence
+//! inputs to human quality (z-scored direct assessment), calibrated to [0, 1] on clean text,
+//! and a classifier from the token inputs to the BAD tag. Stored as JSON (`scorer.json`) with
+//! the input names it was trained on, checked against the code's features when it loads.
+
+pub mod gbt;
+pub mod train;
+
+use crate::error::{Error, Result};
+use crate::features::{self, CharShape, SentenceFeatures};
+use gbt::Forest;
+use ndarray::Array1;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+pub const FORMAT: &str = "mtcheck-scorer v1";
+
+/// Maps the sentence forest's prediction (human quality in z units) to [0, 1]:
+/// `sigmoid((z - center) / scale)`. Fitted on clean text so that quality 0.5 sits where the
+/// least fluent clean sentences are.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Calibration {
+    pub center: f32,
+    pub scale: f32,
+}
+
+impl Calibration {
+    pub fn quality(&self, z: f32) -> f32 {
+        gbt::sigmoid((z - self.center) / self.scale.max(1e-3))
+    }
+}
+
+/// Default decision thresholds, tuned on the dev sets.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// A sentence is flagged below this quality.
+    pub sentence: f32,
+    /// In a flagged sentence, a token is garbled at or above this P(garbled).
+    pub token: f32,
+}
+
+/// What is typical of a token feature on OK tokens, to say which features drove a span.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReasonStat {
+    pub feature: String,
+    pub mean: f32,
+    pub std: f32,
+    /// +1 if BAD tokens have higher values than OK ones, −1 if lower.
+    pub direction: f32,
+}
+
+/// The scorer file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ScorerModel {
+    pub format: String,
+    pub sentence_inputs: Vec<String>,
+    pub token_inputs: Vec<String>,
+    pub sentence: Forest,
+    pub token: Forest,
+    pub calibration: Calibration,
+    pub thresholds: Thresholds,
+    pub reasons: Vec<ReasonStat>,
+    pub char_shape: CharShape,
+    /// Whether it was trained with topic vectors (then `topics.bin` must sit beside it).
+    pub uses_topics: bool,
+    /// How it was trained (data, settings, sizes): for the model card and `mtcheck model info`.
+    pub provenance: serde_json::Value,
+}
+
+impl ScorerModel {
+    pub fn load(path: &Path) -> Result<Self> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let model: ScorerModel = serde_json::from_reader(std::io::BufReader::new(file))
+            .map_err(|e| Error::bad_model(path, format!("not a valid scorer file ({e})")))?;
+        model.check(path)?;
+        Ok(model)
+    }
+
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_vec(self).map_err(|e| Error::Config(e.to_string()))?;
+        crate::lm::storage::write_atomically(path, |f| std::io::Write::write_all(f, &json))
+    }
+
+    /// The file must have been trained on exactly the features this build computes.
+    fn check(&self, path: &Path) -> Result<()> {
+        let fix = "retrain it with `mtcheck train scorer` (scripts/build-model.sh) or use the mtcheck version that made it";
+        if self.format != FORMAT {
+            return Err(Error::bad_model(path, format!("format {:?}, expected {FORMAT:?}; {fix}", self.format)));
+        }
+        for (what, stored, code) in [
+            ("sentence", &self.sentence_inputs, features::sentence_input_names()),
+            ("token", &self.token_inputs, features::token_input_names()),
+        ] {
+            if *stored != code {
+                let missing: Vec<&String> = code.iter().filter(|n| !stored.contains(n)).collect();
+                let extra: Vec<&String> = stored.iter().filter(|n| !code.contains(n)).collect();
+                return Err(Error::bad_model(
+                    path,
+                    format!("its {what} features differ from this build's (missing {missing:?}, unknown {extra:?}, or reordered); {fix}"),
+                ));
+            }
+        }
+        let token_names: Vec<&str> = features::token_features().map(|f| f.name).collect();
+        if self.reasons.iter().map(|r| r.feature.as_str()).ne(token_names) {
+            return Err(Error::bad_model(path, format!("its reason statistics do not match the token features; {fix}")));
+        }
+        for (what, forest, n) in [("sentence", &self.sentence, self.sentence_inputs.len()), ("token", &self.token, self.token_inputs.len())] {
+            if forest.inputs != n {
+                return Err(Error::bad_model(path, format!("{what} forest expects {} inputs, not {n}", forest.inputs)));
+            }
+            forest.validate().map_err(|e| Error::bad_model(path, format!("{what} forest: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// Quality in [0, 1] of a sentence.
+    pub fn sentence_quality(&self, features: &SentenceFeatures) -> f32 {
+        let row = Array1::from(features::sentence_inputs(features));
+        self.calibration.quality(self.sentence.margin(row.view()))
+    }
+
+    /// P(garbled) of each token of a sentence.
+    pub fn token_probabilities(&self, features: &SentenceFeatures) -> Vec<f32> {
+        let rows = features::token_inputs(features);
+        rows.rows().into_iter().map(|r| self.token.predict(r)).collect()
+    }
+
+    /// The token features that make token `i` look garbled, strongest first (at most two).
+    pub fn reasons(&self, features: &SentenceFeatures, i: usize) -> Vec<&'static str> {
+        let names: Vec<&'static str> = features::token_features().map(|f| f.name).collect();
+        let mut scored: Vec<(f32, &'static str)> = self
+            .reasons
+            .iter()
+            .zip(&names)
+            .enumerate()
+            .map(|(k, (stat, &name))| {
+                let z = stat.direction * (features.tokens[[i, k]] - stat.mean) / stat.std.max(1e-3);
+                (z, name)
+            })
+            .filter(|&(z, _)| z > 1.0)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut out: Vec<&'static str> = scored.into_iter().take(2).map(|(_, n)| n).collect();
+        if out.is_empty() {
+            out.push("context");
+        }
+        out
+    }
+}

@@ -1,0 +1,230 @@
+//! `mtcheck train scorer`: fits the scorer from labelled sets (mtcheck-eval v1 with
+//! `human_quality` and `bad` tags, i.e. the MLQE-PE train files) and calibrates sentence
+//! quality on clean text held out of LM training.
+
+use super::gbt::{Forest, Loss, Params};
+use super::{Calibration, ReasonStat, ScorerModel, Thresholds, FORMAT};
+use crate::error::{Error, Result};
+use crate::eval::{metrics::align, read_set, EvalRecord};
+use crate::features::{self, CharShape, Context, Document, TopicVectors};
+use crate::lm::LanguageModel;
+use crate::text::Tokenizer;
+use ndarray::Array2;
+use rayon::prelude::*;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+/// Where quality 0.5 sits: this share of clean sentences score below it.
+const CLEAN_FLAG_SHARE: f32 = 0.02;
+/// The quality of the median clean sentence.
+const CLEAN_MEDIAN_QUALITY: f32 = 0.85;
+
+pub struct TrainOptions {
+    /// Labelled sets (`*-train.jsonl`).
+    pub sets: Vec<PathBuf>,
+    /// Clean human text, a paragraph a line, held out of LM training: calibrates quality.
+    pub clean: PathBuf,
+    /// Paragraphs of `clean` to use.
+    pub clean_paragraphs: usize,
+    pub sentence_params: Params,
+    pub token_params: Params,
+    pub thresholds: Thresholds,
+}
+
+/// The models the features need besides the scorer's own.
+pub struct FeatureModels<'a> {
+    pub lm: &'a LanguageModel,
+    pub tokenizer: &'a Tokenizer,
+    pub topics: &'a TopicVectors,
+}
+
+/// Rows for both forests.
+#[derive(Default)]
+struct Dataset {
+    sentence_rows: Vec<f32>,
+    sentence_targets: Vec<f32>,
+    token_rows: Vec<f32>,
+    token_targets: Vec<f32>,
+}
+
+impl Dataset {
+    fn extend(&mut self, other: Dataset) {
+        self.sentence_rows.extend(other.sentence_rows);
+        self.sentence_targets.extend(other.sentence_targets);
+        self.token_rows.extend(other.token_rows);
+        self.token_targets.extend(other.token_targets);
+    }
+}
+
+pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerModel> {
+    let shape = CharShape::train(models.lm);
+    let mut data = Dataset::default();
+    let mut set_sizes = Vec::new();
+    for path in &options.sets {
+        let records = read_set(path)?;
+        let targets = standardized_quality(&records)
+            .ok_or_else(|| Error::Training(format!("{}: needs human_quality on its records", path.display())))?;
+        let part = records
+            .par_iter()
+            .zip(targets)
+            .map(|(r, z)| record_rows(models, &shape, r, z))
+            .reduce(Dataset::default, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        set_sizes.push(serde_json::json!({"set": path.display().to_string(), "records": records.len()}));
+        data.extend(part);
+    }
+    let sentence_names = features::sentence_input_names();
+    let token_names = features::token_input_names();
+    let xs = matrix(data.sentence_rows, sentence_names.len())?;
+    let xt = matrix(data.token_rows, token_names.len())?;
+    eprintln!("training on {} sentences, {} tokens", xs.nrows(), xt.nrows());
+    let sentence = Forest::train(&xs, &data.sentence_targets, Loss::Squared, &options.sentence_params);
+    let token = Forest::train(&xt, &data.token_targets, Loss::Logistic, &options.token_params);
+    let reasons = reason_stats(&xt, &data.token_targets);
+    let mut model = ScorerModel {
+        format: FORMAT.to_string(),
+        sentence_inputs: sentence_names,
+        token_inputs: token_names,
+        sentence,
+        token,
+        calibration: Calibration { center: 0.0, scale: 1.0 },
+        thresholds: options.thresholds.clone(),
+        reasons,
+        char_shape: shape,
+        uses_topics: !models.topics.is_empty(),
+        provenance: serde_json::json!({
+            "train_sets": set_sizes,
+            "sentences": xs.nrows(),
+            "tokens": xt.nrows(),
+            "clean": options.clean.display().to_string(),
+            "sentence_params": format!("{:?}", options.sentence_params),
+            "token_params": format!("{:?}", options.token_params),
+        }),
+    };
+    model.calibration = calibrate(models, &model, options)?;
+    Ok(model)
+}
+
+/// Human quality z-scored within the set (sets use different scales).
+fn standardized_quality(records: &[EvalRecord]) -> Option<Vec<f32>> {
+    let q: Vec<f64> = records.iter().map(|r| r.human_quality).collect::<Option<_>>()?;
+    let mean = q.iter().sum::<f64>() / q.len() as f64;
+    let sd = (q.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / q.len() as f64).sqrt().max(1e-9);
+    Some(q.iter().map(|x| ((x - mean) / sd) as f32).collect())
+}
+
+fn record_rows(models: &FeatureModels, shape: &CharShape, record: &EvalRecord, z: f32) -> Dataset {
+    let doc = Document::analyze(models.lm, models.tokenizer, &record.text);
+    let ctx = Context::new(&doc, shape, models.topics);
+    let bad = bad_char_ranges(record);
+    let byte_to_char = byte_to_char(&record.text);
+    let mut out = Dataset::default();
+    for s in &doc.sentences {
+        let f = features::compute(&ctx, s);
+        out.sentence_rows.extend(features::sentence_inputs(&f));
+        out.sentence_targets.push(z);
+        let Some(bad) = &bad else { continue };
+        out.token_rows.extend(features::token_inputs(&f).iter());
+        for w in &s.words {
+            let (a, e) = (byte_to_char[w.bytes.start], byte_to_char[w.bytes.end]);
+            out.token_targets.push(f32::from(bad.iter().any(|&(s, t)| s < e && a < t)));
+        }
+    }
+    out
+}
+
+/// Character ranges of the record's BAD tokens (None without tags).
+fn bad_char_ranges(record: &EvalRecord) -> Option<Vec<(usize, usize)>> {
+    let (tokens, bad) = (record.tokens.as_ref()?, record.bad.as_ref()?);
+    let chars: Vec<char> = record.text.chars().collect();
+    Some(align(&chars, tokens).into_iter().zip(bad).filter(|(_, &b)| b == 1).filter_map(|(r, _)| r).collect())
+}
+
+/// Character offset at every byte offset (for offsets inside a character: the one it starts).
+pub fn byte_to_char(text: &str) -> Vec<usize> {
+    let mut map = vec![0; text.len() + 1];
+    let mut chars = 0;
+    for (i, ch) in text.char_indices() {
+        map[i..i + ch.len_utf8()].iter_mut().for_each(|m| *m = chars);
+        chars += 1;
+    }
+    map[text.len()] = chars;
+    map
+}
+
+fn matrix(rows: Vec<f32>, width: usize) -> Result<Array2<f32>> {
+    let n = rows.len() / width.max(1);
+    Array2::from_shape_vec((n, width), rows).map_err(|e| Error::Training(e.to_string()))
+}
+
+/// Mean and spread of each token feature on OK tokens, and which way BAD tokens differ.
+fn reason_stats(x: &Array2<f32>, bad: &[f32]) -> Vec<ReasonStat> {
+    features::token_features()
+        .enumerate()
+        .map(|(k, f)| {
+            let (mut ok, mut garbled) = (Vec::new(), Vec::new());
+            for (i, &b) in bad.iter().enumerate() {
+                if b > 0.5 { &mut garbled } else { &mut ok }.push(x[[i, k]]);
+            }
+            let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len().max(1) as f32;
+            let m = mean(&ok);
+            let std = (ok.iter().map(|v| (v - m).powi(2)).sum::<f32>() / ok.len().max(1) as f32).sqrt();
+            ReasonStat {
+                feature: f.name.to_string(),
+                mean: m,
+                std,
+                direction: if mean(&garbled) >= m { 1.0 } else { -1.0 },
+            }
+        })
+        .collect()
+}
+
+/// Places quality 0.5 at the [`CLEAN_FLAG_SHARE`] quantile of clean sentences' predictions and
+/// the median clean sentence at [`CLEAN_MEDIAN_QUALITY`].
+fn calibrate(models: &FeatureModels, model: &ScorerModel, options: &TrainOptions) -> Result<Calibration> {
+    let reader = crate::text::input::open_reader(&options.clean)?;
+    let mut paragraphs = Vec::new();
+    for line in reader.lines().take(options.clean_paragraphs) {
+        let line = line.map_err(|e| Error::io(&options.clean, e))?;
+        if !line.trim().is_empty() {
+            paragraphs.push(line);
+        }
+    }
+    let mut z: Vec<f32> = paragraphs
+        .par_iter()
+        .flat_map_iter(|p| {
+            let doc = Document::analyze(models.lm, models.tokenizer, p);
+            let ctx = Context::new(&doc, &model.char_shape, models.topics);
+            let out: Vec<f32> = doc
+                .sentences
+                .iter()
+                .map(|s| {
+                    let f = features::compute(&ctx, s);
+                    model.sentence.margin(ndarray::Array1::from(features::sentence_inputs(&f)).view())
+                })
+                .collect();
+            out
+        })
+        .collect();
+    if z.len() < 100 {
+        return Err(Error::Training(format!("{}: too little clean text to calibrate ({} sentences)", options.clean.display(), z.len())));
+    }
+    z.sort_by(f32::total_cmp);
+    let center = z[(z.len() as f32 * CLEAN_FLAG_SHARE) as usize];
+    let median = z[z.len() / 2];
+    let logit = (CLEAN_MEDIAN_QUALITY / (1.0 - CLEAN_MEDIAN_QUALITY)).ln();
+    Ok(Calibration { center, scale: ((median - center) / logit).max(1e-3) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_to_char_handles_multibyte_text() {
+        let map = byte_to_char("aé b");
+        assert_eq!(map, vec![0, 1, 1, 2, 3, 4]);
+    }
+}

@@ -1,0 +1,87 @@
+//! Spans: runs of garbled tokens merged into one highlighted stretch, each with its score and
+//! the features that drove it.
+
+use crate::features::Word;
+use crate::report::Span;
+
+/// Merges consecutive tokens with P(garbled) ≥ `threshold` into spans. `reasons(i)` names the
+/// features behind token `i`; a span keeps the most frequent ones (at most three).
+pub fn merge(words: &[Word], probs: &[f32], threshold: f32, reasons: impl Fn(usize) -> Vec<&'static str>) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if probs[i] < threshold || !words[i].is_word() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        // Extend over garbled tokens; punctuation inside a run joins it, at its end does not.
+        while i + 1 < words.len() && probs[i + 1] >= threshold {
+            i += 1;
+        }
+        let mut end = i;
+        while end > start && !words[end].is_word() {
+            end -= 1;
+        }
+        let mut tally: Vec<(&'static str, usize)> = Vec::new();
+        for k in start..=end {
+            for r in reasons(k) {
+                match tally.iter_mut().find(|(n, _)| *n == r) {
+                    Some((_, c)) => *c += 1,
+                    None => tally.push((r, 1)),
+                }
+            }
+        }
+        tally.sort_by(|a, b| b.1.cmp(&a.1));
+        spans.push(Span {
+            bytes: words[start].bytes.start..words[end].bytes.end,
+            score: probs[start..=end].iter().copied().fold(0.0, f32::max),
+            reasons: tally.into_iter().take(3).map(|(n, _)| n).collect(),
+        });
+        i += 1;
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        for w in text.split(' ') {
+            out.push(Word {
+                bytes: pos..pos + w.len(),
+                surface: w.to_string(),
+                key: w.to_lowercase(),
+                id: 5,
+                log10p: -2.0,
+                ngram_len: 2,
+                unigram: -4.0,
+            });
+            pos += w.len() + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn runs_merge_and_trailing_punctuation_stays_out() {
+        let text = "it grows as it grows , he said";
+        let w = words(text);
+        let p = [0.1, 0.9, 0.8, 0.9, 0.7, 0.9, 0.1, 0.1];
+        let spans = merge(&w, &p, 0.5, |k| if k % 2 == 0 { vec!["repetition"] } else { vec!["lm_surprisal", "repetition"] });
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&text[spans[0].bytes.clone()], "grows as it grows");
+        assert_eq!(spans[0].score, 0.9);
+        assert_eq!(spans[0].reasons, vec!["repetition", "lm_surprisal"]);
+    }
+
+    #[test]
+    fn separate_runs_give_separate_spans() {
+        let text = "a b c d";
+        let spans = merge(&words(text), &[0.9, 0.1, 0.9, 0.9], 0.5, |_| vec!["x"]);
+        let got: Vec<&str> = spans.iter().map(|s| &text[s.bytes.clone()]).collect();
+        assert_eq!(got, vec!["a", "c d"]);
+    }
+}
