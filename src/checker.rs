@@ -62,9 +62,14 @@ impl Checker {
         self.threshold = threshold;
     }
 
-    /// Sets the token-level threshold for spans (P(garbled) inside flagged sentences).
+    /// Sets the token-level threshold for spans (P(garbled) of a token).
     pub fn set_span_threshold(&mut self, threshold: f32) {
         self.scorer.thresholds.token = threshold;
+    }
+
+    /// Sets the sentence quality below which spans are shown.
+    pub fn set_span_gate(&mut self, gate: f32) {
+        self.scorer.thresholds.span_gate = gate;
     }
 
     pub fn lm(&self) -> &LanguageModel {
@@ -96,7 +101,8 @@ impl Checker {
                 SentenceKind::Prose
             };
             let flagged = kind == SentenceKind::Prose && quality < self.threshold;
-            let spans = if flagged {
+            let gated = kind == SentenceKind::Prose && quality < self.scorer.thresholds.span_gate.max(self.threshold);
+            let spans = if gated {
                 let probs = self.scorer.token_probabilities(&f);
                 spans::merge(&s.words, &probs, self.scorer.thresholds.token, |i| self.scorer.reasons(&f, i))
             } else {

@@ -39,6 +39,9 @@ pub struct EvalArgs {
     /// Span threshold, P(garbled) of a token in a flagged sentence (default: the model's).
     #[arg(long)]
     pub span_threshold: Option<f32>,
+    /// Sentence quality below which spans are shown (default: the model's).
+    #[arg(long)]
+    pub span_gate: Option<f32>,
     /// Also write each set's predictions (JSONL) into this folder, e.g. for score.py.
     #[arg(long)]
     pub predictions: Option<PathBuf>,
@@ -53,6 +56,9 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             let mut c = Checker::with_model(&dir)?;
             if let Some(t) = args.threshold {
                 c.set_threshold(t);
+            }
+            if let Some(t) = args.span_gate {
+                c.set_span_gate(t);
             }
             if let Some(t) = args.span_threshold {
                 c.set_span_threshold(t);

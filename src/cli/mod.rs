@@ -1,7 +1,9 @@
 //! Command-line front end over the library. `check` is the default command.
 
+mod check;
 mod eval;
 mod lm;
+mod printer;
 mod train;
 mod train_scorer;
 
@@ -17,6 +19,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check texts for machine-translation artifacts (the default command:
+    /// `mtcheck article.txt --highlight` is `mtcheck check article.txt --highlight`).
+    Check(check::CheckArgs),
     /// Train models.
     #[command(subcommand)]
     Train(train::TrainCommand),
@@ -26,6 +31,8 @@ enum Command {
     /// Print the tokens the front end makes of text (one sentence a line, lower-cased
     /// LM keys separated by spaces): the input `lmplz` needs to build a comparable model.
     Tokenize(lm::TokenizeArgs),
+    /// List the features the scorer uses, with their descriptions.
+    Features,
     /// Score evaluation sets (mtcheck-eval v1) with DESIGN's metrics, one table row per set.
     Eval(eval::EvalArgs),
 }
@@ -34,8 +41,10 @@ enum Command {
 pub const EXIT_ERROR: u8 = 2;
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(with_default_command(std::env::args_os().collect()));
     let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Features => features(),
         Command::Train(cmd) => train::run(cmd),
         Command::Lm(cmd) => lm::run(cmd),
         Command::Tokenize(args) => lm::tokenize(args),
@@ -53,8 +62,33 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Inserts `check` when the first argument is not a subcommand (nor a top-level flag such as
+/// `--help` or `--version`), so that `mtcheck article.txt --highlight` works as written.
+fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
+    let is_subcommand = |name: &str| command.get_subcommands().any(|c| c.get_name() == name) || name == "help";
+    let top_level_flag = |name: &str| matches!(name, "-h" | "--help" | "-V" | "--version");
+    match first.as_deref() {
+        Some(name) if is_subcommand(name) || top_level_flag(name) => {}
+        _ => args.insert(1.min(args.len()), "check".into()),
+    }
+    args
+}
+
+fn features() -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for f in mtcheck::features::FEATURES {
+        let scope = if f.is_token() { "token" } else { "sentence" };
+        writeln!(out, "{:<20} {:<8} {}", f.name, scope, f.description)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A closed pipe downstream (`mtcheck … | head`) is not an error.
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
+pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()

@@ -26,6 +26,13 @@ pub struct TrainScorerArgs {
     /// Paragraphs of --clean to use.
     #[arg(long, default_value_t = 4000)]
     pub clean_paragraphs: usize,
+    /// Also train on synthetic MT-like damage of this clean text (held out of LM training;
+    /// when it is the --clean file, the paragraphs after the calibration ones are used).
+    #[arg(long)]
+    pub damage: Option<PathBuf>,
+    /// Paragraphs of --damage to use.
+    #[arg(long, default_value_t = 4000)]
+    pub damage_paragraphs: usize,
     /// Model folder with lm.mtlm, tokenizer.json and (optionally) topics.bin; scorer.json is
     /// written there unless -o says otherwise.
     #[arg(long)]
@@ -43,6 +50,9 @@ pub struct TrainScorerArgs {
     /// Default sentence threshold (flag below this quality).
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f32,
+    /// Default span gate (spans shown in sentences below this quality).
+    #[arg(long, default_value_t = 0.6)]
+    pub span_gate: f32,
     /// Default span threshold (P(garbled) of a token in a flagged sentence).
     #[arg(long, default_value_t = 0.5)]
     pub span_threshold: f32,
@@ -59,9 +69,11 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
         sets: args.sets.clone(),
         clean: args.clean.clone(),
         clean_paragraphs: args.clean_paragraphs,
+        damage: args.damage.clone(),
+        damage_paragraphs: args.damage_paragraphs,
         sentence_params: params.clone(),
         token_params: Params { min_child_weight: 5.0, ..params },
-        thresholds: Thresholds { sentence: args.threshold, token: args.span_threshold },
+        thresholds: Thresholds { sentence: args.threshold, span_gate: args.span_gate, token: args.span_threshold },
     };
     let models = FeatureModels { lm: &lm, tokenizer: &tokenizer, topics: &topics };
     let model = train(&models, &options)?;

@@ -4,7 +4,7 @@
 
 use crate::lm::LanguageModel;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Vocabulary words rarer than this (log10 unigram p) are left out of training: the tail of a
 /// Wikipedia vocabulary is mostly foreign names, the very thing this model should not learn.
@@ -16,9 +16,9 @@ const K: f32 = 0.1;
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CharShape {
     /// Seen trigrams: conditional log10 probability.
-    pub trigrams: HashMap<String, f32>,
+    pub trigrams: BTreeMap<String, f32>,
     /// Seen two-character contexts: log10 probability of an unseen third character.
-    pub unseen: HashMap<String, f32>,
+    pub unseen: BTreeMap<String, f32>,
     /// For a context never seen.
     pub floor: f32,
 }

@@ -56,7 +56,7 @@ pub struct Context<'d, 'a> {
 
 impl<'d, 'a> Context<'d, 'a> {
     pub fn new(doc: &'d Document<'a>, shape: &'d CharShape, topics: &'d TopicVectors) -> Self {
-        let topic_centroid = off_topic::document_centroid(topics, &doc.key_counts);
+        let topic_centroid = off_topic::document_centroid(topics, doc);
         Context { doc, shape, topics, topic_centroid }
     }
 }

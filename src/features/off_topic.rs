@@ -27,15 +27,16 @@ fn compute(ctx: &Context, s: &Sentence, out: &mut [f32]) {
     }
 }
 
-/// The sum of the topic vectors of every content-word token of the document.
-pub fn document_centroid(topics: &TopicVectors, key_counts: &HashMap<String, u32>) -> Option<Vec<f32>> {
+/// The sum of the topic vectors of every content-word token of the document (in text order,
+/// so the float sum is reproducible).
+pub fn document_centroid(topics: &TopicVectors, doc: &super::Document) -> Option<Vec<f32>> {
     if topics.dim == 0 {
         return None;
     }
     let mut sum = vec![0f32; topics.dim];
-    for (key, &n) in key_counts {
-        if let Some(v) = topics.vector(key) {
-            sum.iter_mut().zip(v).for_each(|(s, &x)| *s += n as f32 * x);
+    for w in doc.sentences.iter().flat_map(|s| &s.words) {
+        if let Some(v) = topics.vector(&w.key) {
+            sum.iter_mut().zip(v).for_each(|(s, &x)| *s += x);
         }
     }
     Some(sum)

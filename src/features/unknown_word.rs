@@ -11,7 +11,9 @@ pub const FEATURE: Feature = Feature {
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
     for (o, w) in out.iter_mut().zip(&s.words) {
-        *o = f32::from(w.id == crate::lm::ngram::UNK && w.is_word());
+        // Numbers are open-class by nature: an unseen amount is not an unknown word.
+        let number = w.surface.chars().any(|c| c.is_ascii_digit());
+        *o = f32::from(w.id == crate::lm::ngram::UNK && w.is_word() && !number);
     }
 }
 

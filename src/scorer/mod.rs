@@ -4,6 +4,7 @@
 //! and a classifier from the token inputs to the BAD tag. Stored as JSON (`scorer.json`) with
 //! the input names it was trained on, checked against the code's features when it loads.
 
+pub mod damage;
 pub mod gbt;
 pub mod train;
 
@@ -36,7 +37,10 @@ impl Calibration {
 pub struct Thresholds {
     /// A sentence is flagged below this quality.
     pub sentence: f32,
-    /// In a flagged sentence, a token is garbled at or above this P(garbled).
+    /// Spans are shown in sentences below this quality (at or above `sentence`: a sentence
+    /// close to the line may show its worst words without being flagged).
+    pub span_gate: f32,
+    /// In such a sentence, a token is garbled at or above this P(garbled).
     pub token: f32,
 }
 

@@ -2,6 +2,7 @@
 //! `human_quality` and `bad` tags, i.e. the MLQE-PE train files) and calibrates sentence
 //! quality on clean text held out of LM training.
 
+use super::damage;
 use super::gbt::{Forest, Loss, Params};
 use super::{Calibration, ReasonStat, ScorerModel, Thresholds, FORMAT};
 use crate::error::{Error, Result};
@@ -26,6 +27,10 @@ pub struct TrainOptions {
     pub clean: PathBuf,
     /// Paragraphs of `clean` to use.
     pub clean_paragraphs: usize,
+    /// Clean human text to damage synthetically (paragraphs after the calibration ones).
+    pub damage: Option<PathBuf>,
+    /// Paragraphs of `damage` to use.
+    pub damage_paragraphs: usize,
     pub sentence_params: Params,
     pub token_params: Params,
     pub thresholds: Thresholds,
@@ -75,6 +80,20 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         set_sizes.push(serde_json::json!({"set": path.display().to_string(), "records": records.len()}));
         data.extend(part);
     }
+    if let Some(path) = &options.damage {
+        let skip = if *path == options.clean { options.clean_paragraphs } else { 0 };
+        let paragraphs = read_paragraphs(path, skip, options.damage_paragraphs)?;
+        let records = damaged_records(models.tokenizer, &paragraphs);
+        let part = records
+            .par_iter()
+            .map(|r| record_rows(models, &shape, r, r.human_quality.unwrap_or(0.0) as f32))
+            .reduce(Dataset::default, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        set_sizes.push(serde_json::json!({"set": format!("synthetic damage of {}", path.display()), "records": records.len()}));
+        data.extend(part);
+    }
     let sentence_names = features::sentence_input_names();
     let token_names = features::token_input_names();
     let xs = matrix(data.sentence_rows, sentence_names.len())?;
@@ -105,6 +124,41 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
     };
     model.calibration = calibrate(models, &model, options)?;
     Ok(model)
+}
+
+/// Non-empty lines `skip..skip + take` of a text file.
+fn read_paragraphs(path: &std::path::Path, skip: usize, take: usize) -> Result<Vec<String>> {
+    let reader = crate::text::input::open_reader(path)?;
+    let mut out = Vec::new();
+    for line in reader.lines().skip(skip).take(take) {
+        let line = line.map_err(|e| Error::io(path, e))?;
+        if !line.trim().is_empty() {
+            out.push(line);
+        }
+    }
+    Ok(out)
+}
+
+/// Clean and damaged records from the sentences of `paragraphs`.
+fn damaged_records(tokenizer: &Tokenizer, paragraphs: &[String]) -> Vec<EvalRecord> {
+    let sentences: Vec<Vec<String>> = paragraphs
+        .iter()
+        .flat_map(|p| {
+            crate::text::sentence_spans(p)
+                .into_iter()
+                .map(|r| tokenizer.tokenize(&p[r]).into_iter().map(|t| t.text.into_owned()).collect::<Vec<String>>())
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| t.len() >= 5)
+        .collect();
+    let donors: Vec<String> = sentences
+        .iter()
+        .flatten()
+        .filter(|w| w.len() >= 4 && w.chars().all(char::is_alphabetic) && !features::is_function_word(&w.to_lowercase()))
+        .cloned()
+        .collect();
+    let mut rng = damage::Rng::new(20261121);
+    sentences.iter().flat_map(|t| damage::records(t, &donors, &mut rng)).collect()
 }
 
 /// Human quality z-scored within the set (sets use different scales).
@@ -184,14 +238,7 @@ fn reason_stats(x: &Array2<f32>, bad: &[f32]) -> Vec<ReasonStat> {
 /// Places quality 0.5 at the [`CLEAN_FLAG_SHARE`] quantile of clean sentences' predictions and
 /// the median clean sentence at [`CLEAN_MEDIAN_QUALITY`].
 fn calibrate(models: &FeatureModels, model: &ScorerModel, options: &TrainOptions) -> Result<Calibration> {
-    let reader = crate::text::input::open_reader(&options.clean)?;
-    let mut paragraphs = Vec::new();
-    for line in reader.lines().take(options.clean_paragraphs) {
-        let line = line.map_err(|e| Error::io(&options.clean, e))?;
-        if !line.trim().is_empty() {
-            paragraphs.push(line);
-        }
-    }
+    let paragraphs = read_paragraphs(&options.clean, 0, options.clean_paragraphs)?;
     let mut z: Vec<f32> = paragraphs
         .par_iter()
         .flat_map_iter(|p| {

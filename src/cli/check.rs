@@ -1,0 +1,242 @@
+//! `mtcheck [check] [PATH|-]...`: the editor's command. Plain text files are one document
+//! each; JSONL files one document per line (field `--field`). Exit codes as grep: 0 nothing
+//! flagged, 1 something flagged, 2 an error (reported on stderr with file and line; the run
+//! goes on).
+
+use super::printer::Printer;
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use mtcheck::model_dir::default_model_dir;
+use mtcheck::report::Report;
+use mtcheck::Checker;
+use rayon::prelude::*;
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Flagged sentences (or the highlighted text) and a verdict.
+    Human,
+    /// One JSON object per document (DESIGN's contract).
+    Jsonl,
+    /// One verdict line per document.
+    Summary,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// JSONL for .jsonl/.ndjson files (also compressed), text otherwise.
+    Auto,
+    Text,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Files to check (.gz and .zst accepted); `-` or nothing reads stdin.
+    pub paths: Vec<PathBuf>,
+    /// Print the whole text with garbled spans highlighted and a quality gutter.
+    #[arg(long)]
+    pub highlight: bool,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    pub field: String,
+    /// Flag sentences below this quality (default: the model's).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// Model folder (default: the shipped English model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Threads (default: all cores).
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// What the run found.
+#[derive(Default)]
+struct Outcome {
+    flagged: bool,
+    errors: usize,
+}
+
+/// JSONL records are checked in batches of this many lines (in parallel, printed in order).
+const BATCH: usize = 256;
+
+pub fn run(args: CheckArgs) -> Result<ExitCode> {
+    if let Some(t) = args.threshold {
+        anyhow::ensure!((0.0..=1.0).contains(&t), "--threshold must be between 0 and 1, not {t}");
+    }
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
+    }
+    let dir = args.model.clone().unwrap_or_else(default_model_dir);
+    let mut checker = Checker::with_model(&dir).with_context(|| format!("loading the model in {}", dir.display()))?;
+    if let Some(t) = args.threshold {
+        checker.set_threshold(t);
+    }
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => args.format == Format::Human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let printer = Printer { color };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut outcome = Outcome::default();
+    let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
+    for path in &paths {
+        let jsonl = match args.input_format {
+            InputFormat::Jsonl => true,
+            InputFormat::Text => false,
+            InputFormat::Auto => is_jsonl_name(path),
+        };
+        let result = if jsonl {
+            check_jsonl(&checker, &args, &printer, path, &mut out, &mut outcome)
+        } else {
+            check_text(&checker, &args, &printer, path, &mut out, &mut outcome)
+        };
+        if let Err(e) = result {
+            if super::is_broken_pipe(&e) {
+                return Ok(ExitCode::SUCCESS);
+            }
+            out.flush().ok();
+            eprintln!("mtcheck: {}: {e:#}", display(path));
+            outcome.errors += 1;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::from(if outcome.errors > 0 {
+        super::EXIT_ERROR
+    } else {
+        u8::from(outcome.flagged)
+    }))
+}
+
+fn is_jsonl_name(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    let name = name.trim_end_matches(".gz").trim_end_matches(".zst");
+    name.ends_with(".jsonl") || name.ends_with(".ndjson")
+}
+
+fn display(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn check_text(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Path, out: &mut impl Write, outcome: &mut Outcome) -> Result<()> {
+    let mut bytes = Vec::new();
+    mtcheck::text::input::open_reader(path)?.read_to_end(&mut bytes)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        anyhow::anyhow!("line {line}: invalid UTF-8 at byte {at}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)")
+    })?;
+    let name = display(path);
+    if text.trim().is_empty() {
+        eprintln!("mtcheck: {name}: empty input, nothing to check");
+    }
+    let report = checker.check(&text);
+    outcome.flagged |= report.flagged;
+    let id = Some(serde_json::Value::String(name.clone()));
+    write_report(args, printer, &name, &text, &report, id, out)
+}
+
+fn write_report(args: &CheckArgs, printer: &Printer, name: &str, text: &str, report: &Report, id: Option<serde_json::Value>, out: &mut impl Write) -> Result<()> {
+    match args.format {
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, &report.to_json(text, id))?;
+            out.write_all(b"\n")?;
+        }
+        Format::Summary => writeln!(out, "{}", printer.verdict(name, report))?,
+        Format::Human => {
+            if args.highlight {
+                write!(out, "{}", printer.highlight(text, report))?;
+            } else {
+                write!(out, "{}", printer.flagged_lines(name, text, report))?;
+            }
+            writeln!(out, "{}", printer.verdict(name, report))?;
+        }
+    }
+    Ok(())
+}
+
+/// One JSONL line's outcome: its text and id, or why it cannot be read (with the id if known).
+type Record = std::result::Result<(String, Option<serde_json::Value>), (Option<serde_json::Value>, String)>;
+/// A checked line: report, text and id, or the error.
+type Checked = std::result::Result<(Report, String, Option<serde_json::Value>), (Option<serde_json::Value>, String)>;
+
+fn parse_record(line: &[u8], field: &str) -> Record {
+    let line = std::str::from_utf8(line).map_err(|e| (None, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| (None, format!("invalid JSON: {e}")))?;
+    let id = value.get("id").cloned();
+    match value.get(field) {
+        Some(serde_json::Value::String(s)) => Ok((s.clone(), id)),
+        Some(_) => Err((id, format!("field {field:?} is not a string"))),
+        None => Err((id, format!("no field {field:?}"))),
+    }
+}
+
+fn check_jsonl(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Path, out: &mut impl Write, outcome: &mut Outcome) -> Result<()> {
+    let mut reader = mtcheck::text::input::open_reader(path)?;
+    let name = display(path);
+    let mut line_no = 0usize;
+    loop {
+        let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH {
+            let mut line = Vec::new();
+            if reader.read_until(b'\n', &mut line).with_context(|| format!("reading line {}", line_no + 1))? == 0 {
+                break;
+            }
+            line_no += 1;
+            while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                line.pop();
+            }
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                batch.push((line_no, line));
+            }
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let results: Vec<(usize, Checked)> = batch
+            .par_iter()
+            .map(|(n, line)| (*n, parse_record(line, &args.field).map(|(text, id)| (checker.check(&text), text, id))))
+            .collect();
+        for (n, checked) in results {
+            let here = format!("{name}:{n}");
+            match checked {
+                Ok((report, text, id)) => {
+                    outcome.flagged |= report.flagged;
+                    write_report(args, printer, &here, &text, &report, id, out)?;
+                }
+                Err((id, error)) => {
+                    outcome.errors += 1;
+                    out.flush()?;
+                    eprintln!("mtcheck: {here}: {error}");
+                    if args.format == Format::Jsonl {
+                        serde_json::to_writer(&mut *out, &serde_json::json!({"id": id, "error": error}))?;
+                        out.write_all(b"\n")?;
+                    }
+                }
+            }
+        }
+    }
+}

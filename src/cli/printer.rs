@@ -1,0 +1,109 @@
+//! Human output of `mtcheck check`: grep-like lines for flagged sentences, the whole text with
+//! spans highlighted (`--highlight`), and one-line summaries. Colour is decided once by the
+//! caller; without it, spans are bracketed `[[like this]]` so the output stays readable.
+
+use mtcheck::report::{Report, SentenceKind};
+use std::fmt::Write;
+
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[33m";
+const GREEN: &str = "\x1b[32m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+pub struct Printer {
+    pub color: bool,
+}
+
+impl Printer {
+    fn paint(&self, style: &str, s: &str) -> String {
+        if self.color {
+            format!("{style}{s}{RESET}")
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// `text[range]` with its spans marked (colour or brackets).
+    fn marked(&self, text: &str, report: &Report, range: std::ops::Range<usize>) -> String {
+        let mut out = String::new();
+        let mut at = range.start;
+        let spans = report.sentences.iter().flat_map(|s| &s.spans).filter(|s| s.bytes.start >= range.start && s.bytes.end <= range.end);
+        for span in spans {
+            out.push_str(&text[at..span.bytes.start]);
+            let garbled = &text[span.bytes.clone()];
+            if self.color {
+                out.push_str(&self.paint(RED, garbled));
+            } else {
+                let _ = write!(out, "[[{garbled}]]");
+            }
+            at = span.bytes.end;
+        }
+        out.push_str(&text[at..range.end]);
+        out
+    }
+
+    fn quality(&self, q: f32, flagged: bool) -> String {
+        let style = if flagged { RED } else if q < 0.7 { YELLOW } else { GREEN };
+        self.paint(style, &format!("{q:.2}"))
+    }
+
+    /// Grep-like: one line per flagged sentence, `name:line: quality  sentence`.
+    pub fn flagged_lines(&self, name: &str, text: &str, report: &Report) -> String {
+        let mut out = String::new();
+        for s in report.sentences.iter().filter(|s| s.flagged) {
+            let line = text[..s.bytes.start].matches('\n').count() + 1;
+            let sentence = self.marked(text, report, s.bytes.clone()).replace('\n', " ");
+            let reasons: Vec<&str> = s.spans.iter().flat_map(|sp| sp.reasons.iter().copied()).collect();
+            let mut why = String::new();
+            if !reasons.is_empty() {
+                let mut uniq: Vec<&str> = Vec::new();
+                reasons.iter().for_each(|r| if !uniq.contains(r) { uniq.push(r) });
+                why = self.paint(DIM, &format!("  ({})", uniq.join(", ")));
+            }
+            let _ = writeln!(out, "{name}:{line}: {}  {sentence}{why}", self.quality(s.quality, true));
+        }
+        out
+    }
+
+    /// The whole text, line by line, with the lowest sentence quality of each line in a
+    /// gutter, garbled spans highlighted and page furniture dimmed.
+    pub fn highlight(&self, text: &str, report: &Report) -> String {
+        let mut out = String::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let end = start + line.trim_end_matches(['\n', '\r']).len();
+            let on_line: Vec<_> = report.sentences.iter().filter(|s| s.bytes.start < end.max(start + 1) && s.bytes.end > start).collect();
+            let prose: Vec<_> = on_line.iter().filter(|s| s.kind == SentenceKind::Prose).collect();
+            let gutter = match prose.iter().min_by(|a, b| a.quality.total_cmp(&b.quality)) {
+                Some(s) => format!("{} {} ", self.quality(s.quality, s.flagged), if s.flagged { "▌" } else { "│" }),
+                None if !on_line.is_empty() => format!("{} │ ", self.paint(DIM, " -- ")),
+                None => "     │ ".to_string(),
+            };
+            let body = if !on_line.is_empty() && prose.is_empty() {
+                self.paint(DIM, &text[start..end])
+            } else {
+                self.marked(text, report, start..end)
+            };
+            let _ = writeln!(out, "{gutter}{body}");
+            start += line.len();
+        }
+        out
+    }
+
+    /// The article's verdict in one line.
+    pub fn verdict(&self, name: &str, report: &Report) -> String {
+        let prose = report.sentences.iter().filter(|s| s.kind == SentenceKind::Prose).count();
+        let furniture = report.sentences.len() - prose;
+        let flagged = report.sentences.iter().filter(|s| s.flagged).count();
+        let words = if flagged == 0 {
+            self.paint(GREEN, "reads as fluent human English")
+        } else if report.quality < 0.5 || flagged * 4 >= prose.max(1) {
+            self.paint(RED, "looks machine-translated or spun")
+        } else {
+            self.paint(YELLOW, "mostly fluent, with garbled sentences")
+        };
+        let extra = if furniture > 0 { format!(", {furniture} boilerplate") } else { String::new() };
+        format!("{name}: {words}: quality {}, {flagged} of {prose} sentences flagged{extra}", self.quality(report.quality, report.flagged))
+    }
+}
