@@ -1,0 +1,115 @@
+//! `mtcheck [check]` end to end: the default command, stdin, formats, colour, exit codes and
+//! bad input.
+
+mod common;
+
+use common::{mtcheck, seed};
+use mtcheck::report::ReportJson;
+
+const FLUENT: &str = "The city council approved the new budget on Tuesday after a long debate.\n";
+
+#[test]
+fn check_is_the_default_command() {
+    let path = seed("000");
+    let path = path.to_str().unwrap();
+    let implicit = mtcheck(&[path, "--highlight"], b"");
+    let explicit = mtcheck(&["check", path, "--highlight"], b"");
+    assert_eq!(implicit.stdout, explicit.stdout);
+    assert_eq!(implicit.status.code(), explicit.status.code());
+    let out = String::from_utf8(implicit.stdout).unwrap();
+    assert!(out.contains("The situation in Afghanistan has dramatically changed"), "{out}");
+    assert!(out.lines().last().unwrap().contains("quality"), "verdict at the end: {out}");
+}
+
+#[test]
+fn reads_stdin_with_dash_or_no_path_and_exits_0_when_nothing_is_flagged() {
+    for args in [vec!["-"], vec![], vec!["check", "--format", "summary"]] {
+        let out = mtcheck(&args, FLUENT.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("<stdin>"));
+    }
+}
+
+#[test]
+fn exit_code_1_when_something_is_flagged() {
+    let out = mtcheck(&["--threshold", "1", "--format", "summary"], FLUENT.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    let out = mtcheck(&["--threshold", "7"], FLUENT.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn colour_is_off_in_a_pipe_and_on_when_asked() {
+    let piped = mtcheck(&["--highlight", "--threshold", "1"], FLUENT.as_bytes());
+    assert!(!piped.stdout.contains(&0x1b), "escape codes in a pipe");
+    let forced = mtcheck(&["--highlight", "--threshold", "1", "--color", "always"], FLUENT.as_bytes());
+    assert!(forced.stdout.contains(&0x1b));
+}
+
+#[test]
+fn jsonl_output_follows_the_contract_one_line_per_document() {
+    let out = mtcheck(&["--format", "jsonl", "-"], FLUENT.as_bytes());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1);
+    let report: ReportJson = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(report.sentences.len(), 1);
+    assert_eq!(report.sentences[0].char_end, FLUENT.trim_end().chars().count());
+    assert!((0.0..=1.0).contains(&report.quality));
+}
+
+#[test]
+fn jsonl_input_keeps_order_ids_and_reports_bad_lines() {
+    let input = concat!(
+        "{\"id\": \"a\", \"text\": \"The council met on Monday.\"}\n",
+        "not json\n",
+        "{\"id\": 7, \"body\": \"no text field\"}\n",
+        "\n",
+        "{\"id\": \"d\", \"text\": \"Prices rose in March, the bureau said.\"}\n",
+    );
+    let out = mtcheck(&["--format", "jsonl", "--input-format", "jsonl", "-"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "bad records make the exit code 2");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("<stdin>:2: invalid JSON"), "{stderr}");
+    assert!(stderr.contains("<stdin>:3: no field \"text\""), "{stderr}");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4, "one line per non-empty input line");
+    assert_eq!(lines[0]["id"], "a");
+    assert!(lines[1]["error"].as_str().unwrap().contains("invalid JSON"));
+    assert_eq!(lines[2]["id"], 7);
+    assert_eq!(lines[3]["id"], "d");
+    assert!(lines[3]["quality"].is_number());
+}
+
+#[test]
+fn invalid_utf8_and_empty_files_are_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, b"Fine first line.\nbroken \xff\xfe here\n").unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, b"").unwrap();
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, FLUENT).unwrap();
+    let out = mtcheck(&["--format", "summary", bad.to_str().unwrap(), empty.to_str().unwrap(), good.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("bad.txt: line 2: invalid UTF-8"), "{stderr}");
+    assert!(stderr.contains("empty.txt: empty input"), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("good.txt") && stdout.contains("empty.txt"), "{stdout}");
+}
+
+#[test]
+fn a_missing_model_is_a_clear_error() {
+    let out = mtcheck(&["--model", "/no/such/model"], FLUENT.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/model"));
+}
+
+#[test]
+fn features_lists_every_registered_feature() {
+    let out = mtcheck(&["features"], b"");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for f in mtcheck::features::FEATURES {
+        assert!(stdout.contains(f.name), "{}", f.name);
+    }
+}
