@@ -33,6 +33,9 @@ pub struct TrainScorerArgs {
     /// Paragraphs of --damage to use.
     #[arg(long, default_value_t = 4000)]
     pub damage_paragraphs: usize,
+    /// Leave a feature out (for ablation; repeatable).
+    #[arg(long)]
+    pub without: Vec<String>,
     /// Model folder with lm.mtlm, tokenizer.json and (optionally) topics.bin; scorer.json is
     /// written there unless -o says otherwise.
     #[arg(long)]
@@ -73,6 +76,7 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
         damage_paragraphs: args.damage_paragraphs,
         sentence_params: params.clone(),
         token_params: Params { min_child_weight: 5.0, ..params },
+        without: args.without.clone(),
         thresholds: Thresholds { sentence: args.threshold, span_gate: args.span_gate, token: args.span_threshold },
     };
     let models = FeatureModels { lm: &lm, tokenizer: &tokenizer, topics: &topics };

@@ -34,6 +34,9 @@ pub struct TrainOptions {
     pub sentence_params: Params,
     pub token_params: Params,
     pub thresholds: Thresholds,
+    /// Features to leave out (their columns are held constant, so no tree can use them): for
+    /// ablation studies.
+    pub without: Vec<String>,
 }
 
 /// The models the features need besides the scorer's own.
@@ -96,8 +99,19 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
     }
     let sentence_names = features::sentence_input_names();
     let token_names = features::token_input_names();
-    let xs = matrix(data.sentence_rows, sentence_names.len())?;
-    let xt = matrix(data.token_rows, token_names.len())?;
+    let mut xs = matrix(data.sentence_rows, sentence_names.len())?;
+    let mut xt = matrix(data.token_rows, token_names.len())?;
+    for name in &options.without {
+        if !features::FEATURES.iter().any(|f| f.name == name) {
+            return Err(Error::Config(format!("--without {name}: no such feature (see `mtcheck features`)")));
+        }
+        let dropped = |input: &String| input == name || input.split('.').next() == Some(name.as_str());
+        for (names, x) in [(&sentence_names, &mut xs), (&token_names, &mut xt)] {
+            for (k, _) in names.iter().enumerate().filter(|(_, n)| dropped(n)) {
+                x.column_mut(k).fill(0.0);
+            }
+        }
+    }
     eprintln!("training on {} sentences, {} tokens", xs.nrows(), xt.nrows());
     let sentence = Forest::train(&xs, &data.sentence_targets, Loss::Squared, &options.sentence_params);
     let token = Forest::train(&xt, &data.token_targets, Loss::Logistic, &options.token_params);
@@ -118,6 +132,7 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
             "sentences": xs.nrows(),
             "tokens": xt.nrows(),
             "clean": options.clean.display().to_string(),
+            "without": options.without,
             "sentence_params": format!("{:?}", options.sentence_params),
             "token_params": format!("{:?}", options.token_params),
         }),
