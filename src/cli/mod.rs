@@ -2,6 +2,7 @@
 
 mod check;
 mod eval;
+mod features;
 mod lm;
 mod printer;
 mod train;
@@ -31,8 +32,9 @@ enum Command {
     /// Print the tokens the front end makes of text (one sentence a line, lower-cased
     /// LM keys separated by spaces): the input `lmplz` needs to build a comparable model.
     Tokenize(lm::TokenizeArgs),
-    /// List the features the scorer uses, with their descriptions.
-    Features,
+    /// List the features the scorer uses, with their descriptions; with --dump, print the
+    /// sentence scorer's inputs for every sentence of a JSONL set (for analysis).
+    Features(features::FeaturesArgs),
     /// Score evaluation sets (mtcheck-eval v1) with DESIGN's metrics, one table row per set.
     Eval(eval::EvalArgs),
 }
@@ -44,7 +46,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse_from(with_default_command(std::env::args_os().collect()));
     let result = match cli.command {
         Command::Check(args) => check::run(args),
-        Command::Features => features(),
+        Command::Features(args) => features::run(args),
         Command::Train(cmd) => train::run(cmd),
         Command::Lm(cmd) => lm::run(cmd),
         Command::Tokenize(args) => lm::tokenize(args),
@@ -75,16 +77,6 @@ fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
         _ => args.insert(1.min(args.len()), "check".into()),
     }
     args
-}
-
-fn features() -> anyhow::Result<ExitCode> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    for f in mtcheck::features::FEATURES {
-        let scope = if f.is_token() { "token" } else { "sentence" };
-        writeln!(out, "{:<20} {:<8} {}", f.name, scope, f.description)?;
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// A closed pipe downstream (`mtcheck … | head`) is not an error.

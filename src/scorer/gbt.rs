@@ -167,6 +167,27 @@ impl Forest {
     }
 }
 
+impl Forest {
+    /// The average of `bags` forests trained with different row samples (less variance than
+    /// one forest), stored as one forest: leaf values scaled by 1/bags, trees concatenated.
+    pub fn train_bagged(x: &Array2<f32>, y: &[f32], loss: Loss, params: &Params, bags: usize) -> Forest {
+        let bags = bags.max(1);
+        let mut out: Option<Forest> = None;
+        for k in 0..bags {
+            let seed = params.seed.wrapping_add(k as u64 * 0x9e37_79b9);
+            let mut forest = Forest::train(x, y, loss, &Params { seed, ..params.clone() });
+            for tree in &mut forest.trees {
+                tree.value.iter_mut().for_each(|v| *v /= bags as f32);
+            }
+            match &mut out {
+                None => out = Some(forest),
+                Some(o) => o.trees.extend(forest.trees),
+            }
+        }
+        out.expect("at least one bag")
+    }
+}
+
 pub fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }

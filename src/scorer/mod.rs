@@ -17,6 +17,16 @@ use std::path::Path;
 
 pub const FORMAT: &str = "mtcheck-scorer v1";
 
+/// The token forest's inputs: the token and sentence features, then the sentence forest's
+/// prediction for the token's sentence.
+pub fn token_input_names() -> Vec<String> {
+    let mut names = features::token_input_names();
+    names.push(SENTENCE_SCORE.to_string());
+    names
+}
+
+const SENTENCE_SCORE: &str = "sentence_score";
+
 /// Maps the sentence forest's prediction (human quality in z units) to [0, 1]:
 /// `sigmoid((z - center) / scale)`. Fitted on clean text so that quality 0.5 sits where the
 /// least fluent clean sentences are.
@@ -61,6 +71,13 @@ pub struct ScorerModel {
     pub sentence_inputs: Vec<String>,
     pub token_inputs: Vec<String>,
     pub sentence: Forest,
+    /// Optional translationese detector: P(machine-translated) of a sentence, trained on MT
+    /// output (the labelled sets) against human text held out of LM training.
+    #[serde(default)]
+    pub translationese: Option<Forest>,
+    /// How much the detector's log-odds lower the sentence score (0 = unused).
+    #[serde(default)]
+    pub translationese_weight: f32,
     pub token: Forest,
     pub calibration: Calibration,
     pub thresholds: Thresholds,
@@ -94,7 +111,7 @@ impl ScorerModel {
         }
         for (what, stored, code) in [
             ("sentence", &self.sentence_inputs, features::sentence_input_names()),
-            ("token", &self.token_inputs, features::token_input_names()),
+            ("token", &self.token_inputs, token_input_names()),
         ] {
             if *stored != code {
                 let missing: Vec<&String> = code.iter().filter(|n| !stored.contains(n)).collect();
@@ -109,7 +126,11 @@ impl ScorerModel {
         if self.reasons.iter().map(|r| r.feature.as_str()).ne(token_names) {
             return Err(Error::bad_model(path, format!("its reason statistics do not match the token features; {fix}")));
         }
-        for (what, forest, n) in [("sentence", &self.sentence, self.sentence_inputs.len()), ("token", &self.token, self.token_inputs.len())] {
+        let mut forests = vec![("sentence", &self.sentence, self.sentence_inputs.len()), ("token", &self.token, self.token_inputs.len())];
+        if let Some(mt) = &self.translationese {
+            forests.push(("translationese", mt, self.sentence_inputs.len()));
+        }
+        for (what, forest, n) in forests {
             if forest.inputs != n {
                 return Err(Error::bad_model(path, format!("{what} forest expects {} inputs, not {n}", forest.inputs)));
             }
@@ -121,13 +142,33 @@ impl ScorerModel {
     /// Quality in [0, 1] of a sentence.
     pub fn sentence_quality(&self, features: &SentenceFeatures) -> f32 {
         let row = Array1::from(features::sentence_inputs(features));
-        self.calibration.quality(self.sentence.margin(row.view()))
+        self.calibration.quality(self.sentence_score(row.view()))
+    }
+
+    /// The uncalibrated sentence score: predicted human quality (z units), lowered by the
+    /// translationese detector's log-odds.
+    pub fn sentence_score(&self, row: ndarray::ArrayView1<f32>) -> f32 {
+        let z = self.sentence.margin(row);
+        match &self.translationese {
+            Some(mt) if self.translationese_weight != 0.0 => z - self.translationese_weight * mt.margin(row),
+            _ => z,
+        }
     }
 
     /// P(garbled) of each token of a sentence.
     pub fn token_probabilities(&self, features: &SentenceFeatures) -> Vec<f32> {
+        let z = self.sentence.margin(Array1::from(features::sentence_inputs(features)).view());
         let rows = features::token_inputs(features);
-        rows.rows().into_iter().map(|r| self.token.predict(r)).collect()
+        let mut row = Vec::with_capacity(rows.ncols() + 1);
+        rows.rows()
+            .into_iter()
+            .map(|r| {
+                row.clear();
+                row.extend(r.iter().copied());
+                row.push(z);
+                self.token.predict(ndarray::ArrayView1::from(&row[..]))
+            })
+            .collect()
     }
 
     /// The token features that make token `i` look garbled, strongest first (at most two).

@@ -1,0 +1,54 @@
+//! `mtcheck features [--dump SET.jsonl]`: the registered features, or their values.
+
+use anyhow::Result;
+use clap::Args;
+use mtcheck::features::{self, Context, Document, FEATURES};
+use mtcheck::model_dir::default_model_dir;
+use mtcheck::Checker;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct FeaturesArgs {
+    /// Print the sentence scorer's inputs for every sentence of this JSONL set (one JSON
+    /// object per sentence: record index, sentence index, inputs by name).
+    #[arg(long)]
+    pub dump: Option<PathBuf>,
+    /// Model folder (default: the shipped English model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let Some(set) = args.dump else {
+        for f in FEATURES {
+            let scope = if f.is_token() { "token" } else { "sentence" };
+            writeln!(out, "{:<20} {:<8} {}", f.name, scope, f.description)?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let checker = Checker::with_model(&args.model.unwrap_or_else(default_model_dir))?;
+    let records = mtcheck::eval::read_set(&set)?;
+    let names = features::sentence_input_names();
+    let rows: Vec<Vec<(usize, Vec<f32>)>> = records
+        .par_iter()
+        .map(|r| {
+            let doc = Document::analyze(checker.lm(), checker.tokenizer(), &r.text);
+            let ctx = Context::new(&doc, &checker.scorer().char_shape, checker.topics());
+            doc.sentences.iter().enumerate().map(|(j, s)| (j, features::sentence_inputs(&features::compute(&ctx, s)))).collect()
+        })
+        .collect();
+    for (i, sentences) in rows.into_iter().enumerate() {
+        for (j, values) in sentences {
+            let map: serde_json::Map<String, serde_json::Value> = names.iter().cloned().zip(values.into_iter().map(|v| serde_json::json!(v))).collect();
+            serde_json::to_writer(&mut out, &serde_json::json!({"record": i, "sentence": j, "inputs": map}))?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
