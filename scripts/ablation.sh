@@ -3,7 +3,8 @@
 # scores the dev sets. Prints a markdown table for reports/accuracy.md: macro Pearson over the
 # five MLQE-PE dev pairs, macro word MCC, paracrawl AUC, Reuters sentences flagged, each with
 # its change against the full model trained the same way.
-# Fewer trees than the shipped model (TREES, default 200) to keep it to ~15 minutes on 2 cores.
+# Same settings as scripts/build-model.sh but fewer trees (TREES, default 200) and one bag, to
+# keep it to ~15 minutes on 2 cores.
 # usage: scripts/ablation.sh [FEATURE...]   (default: every feature)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ features=("$@")
 
 score() {  # prints: pearson mcc auc fp
   "$BIN" train scorer $D/mlqe-*-train.jsonl --clean target/lm-data/heldout-wiki.txt \
+    --human target/lm-data/heldout-wiki.txt --threshold 0.45 --span-gate 0.55 --span-threshold 0.3 \
     --model target/ablation/model --trees "$TREES" "$@" 2>/dev/null
   "$BIN" eval $D/mlqe-*-dev.jsonl $D/paracrawl-v6.jsonl $D/news-reuters-1987.jsonl --model target/ablation/model |
     awk -F'|' 'NR>2 && NR<8 {p+=$4; m+=$7} NR==8 {auc=$6} NR==9 {fp=$9} END {printf "%.3f %.3f %.3f %.3f\n", p/5, m/5, auc, fp}'

@@ -67,12 +67,6 @@ impl Checker {
         self.scorer.thresholds.token = threshold;
     }
 
-    /// Sets the weight of the translationese detector in the sentence score (for tuning; the
-    /// calibration was fitted with the model's own weight).
-    pub fn set_translationese_weight(&mut self, weight: f32) {
-        self.scorer.translationese_weight = weight;
-    }
-
     /// Sets the sentence quality below which spans are shown.
     pub fn set_span_gate(&mut self, gate: f32) {
         self.scorer.thresholds.span_gate = gate;

@@ -42,9 +42,6 @@ pub struct EvalArgs {
     /// Sentence quality below which spans are shown (default: the model's).
     #[arg(long)]
     pub span_gate: Option<f32>,
-    /// Weight of the translationese detector (default: the model's; for tuning).
-    #[arg(long)]
-    pub translationese_weight: Option<f32>,
     /// Also write each set's predictions (JSONL) into this folder, e.g. for score.py.
     #[arg(long)]
     pub predictions: Option<PathBuf>,
@@ -59,9 +56,6 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             let mut c = Checker::with_model(&dir)?;
             if let Some(t) = args.threshold {
                 c.set_threshold(t);
-            }
-            if let Some(w) = args.translationese_weight {
-                c.set_translationese_weight(w);
             }
             if let Some(t) = args.span_gate {
                 c.set_span_gate(t);

@@ -33,16 +33,13 @@ pub struct TrainScorerArgs {
     /// Paragraphs of --damage to use.
     #[arg(long, default_value_t = 4000)]
     pub damage_paragraphs: usize,
-    /// Human text held out of LM training, a paragraph a line, to train the translationese
-    /// detector against the labelled (machine-translated) sets; when it is the --clean file,
-    /// the paragraphs after the calibration ones are used.
+    /// Clean human text held out of LM training, a paragraph a line, whose tokens all count
+    /// as OK for the token forest; when it is the --clean file, the paragraphs after the
+    /// calibration ones are used.
     #[arg(long)]
     pub human: Option<PathBuf>,
     #[arg(long, default_value_t = 4000)]
     pub human_paragraphs: usize,
-    /// Weight of the detector's log-odds in the sentence score.
-    #[arg(long, default_value_t = 0.0)]
-    pub translationese_weight: f32,
     /// Leave a feature out (for ablation; repeatable).
     #[arg(long)]
     pub without: Vec<String>,
@@ -93,7 +90,6 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
         without: args.without.clone(),
         human: args.human.clone(),
         human_paragraphs: args.human_paragraphs,
-        translationese_weight: args.translationese_weight,
         thresholds: Thresholds { sentence: args.threshold, span_gate: args.span_gate, token: args.span_threshold },
     };
     let models = FeatureModels { lm: &lm, tokenizer: &tokenizer, topics: &topics };

@@ -71,13 +71,6 @@ pub struct ScorerModel {
     pub sentence_inputs: Vec<String>,
     pub token_inputs: Vec<String>,
     pub sentence: Forest,
-    /// Optional translationese detector: P(machine-translated) of a sentence, trained on MT
-    /// output (the labelled sets) against human text held out of LM training.
-    #[serde(default)]
-    pub translationese: Option<Forest>,
-    /// How much the detector's log-odds lower the sentence score (0 = unused).
-    #[serde(default)]
-    pub translationese_weight: f32,
     pub token: Forest,
     pub calibration: Calibration,
     pub thresholds: Thresholds,
@@ -126,11 +119,7 @@ impl ScorerModel {
         if self.reasons.iter().map(|r| r.feature.as_str()).ne(token_names) {
             return Err(Error::bad_model(path, format!("its reason statistics do not match the token features; {fix}")));
         }
-        let mut forests = vec![("sentence", &self.sentence, self.sentence_inputs.len()), ("token", &self.token, self.token_inputs.len())];
-        if let Some(mt) = &self.translationese {
-            forests.push(("translationese", mt, self.sentence_inputs.len()));
-        }
-        for (what, forest, n) in forests {
+        for (what, forest, n) in [("sentence", &self.sentence, self.sentence_inputs.len()), ("token", &self.token, self.token_inputs.len())] {
             if forest.inputs != n {
                 return Err(Error::bad_model(path, format!("{what} forest expects {} inputs, not {n}", forest.inputs)));
             }
@@ -145,14 +134,9 @@ impl ScorerModel {
         self.calibration.quality(self.sentence_score(row.view()))
     }
 
-    /// The uncalibrated sentence score: predicted human quality (z units), lowered by the
-    /// translationese detector's log-odds.
+    /// The uncalibrated sentence score: predicted human quality (z units).
     pub fn sentence_score(&self, row: ndarray::ArrayView1<f32>) -> f32 {
-        let z = self.sentence.margin(row);
-        match &self.translationese {
-            Some(mt) if self.translationese_weight != 0.0 => z - self.translationese_weight * mt.margin(row),
-            _ => z,
-        }
+        self.sentence.margin(row)
     }
 
     /// P(garbled) of each token of a sentence.

@@ -32,12 +32,10 @@ pub struct TrainOptions {
     pub clean_paragraphs: usize,
     /// Clean human text to damage synthetically (paragraphs after the calibration ones).
     pub damage: Option<PathBuf>,
-    /// Human text held out of LM training (paragraphs after the calibration ones when it is
-    /// the --clean file) to train the translationese detector against the labelled sets.
+    /// Clean human text held out of LM training (paragraphs after the calibration ones when
+    /// it is the `clean` file) whose tokens are all OK: negatives for the token forest.
     pub human: Option<PathBuf>,
     pub human_paragraphs: usize,
-    /// Weight of the detector's log-odds in the sentence score.
-    pub translationese_weight: f32,
     /// Paragraphs of `damage` to use.
     pub damage_paragraphs: usize,
     pub sentence_params: Params,
@@ -134,35 +132,31 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
     let oof = out_of_fold(&xs, &data.sentence_targets, &options.sentence_params);
     let scores = ndarray::Array2::from_shape_fn((xt.nrows(), 1), |(i, _)| oof[data.token_sentence[i]]);
     let xt = ndarray::concatenate(ndarray::Axis(1), &[xt.view(), scores.view()]).map_err(|e| Error::Training(e.to_string()))?;
-    let token = Forest::train(&xt, &data.token_targets, Loss::Logistic, &options.token_params);
-    let reasons = reason_stats(&xt, &data.token_targets);
-    let translationese = match &options.human {
+    let mut token_targets = data.token_targets;
+    let xt = match &options.human {
+        // Clean human sentences: every token OK. Without them the token forest has only seen
+        // machine translation, where every sentence has some BAD words.
         Some(path) => {
             let skip = if *path == options.clean { options.clean_paragraphs } else { 0 };
-            let paragraphs = read_paragraphs(path, skip, options.human_paragraphs)?;
-            let human: Vec<f32> = paragraphs
-                .par_iter()
-                .flat_map_iter(|p| {
-                    let doc = Document::analyze(models.lm, models.tokenizer, p);
-                    let ctx = Context::new(&doc, &shape, models.topics);
-                    doc.sentences.iter().flat_map(|s| features::sentence_inputs(&features::compute(&ctx, s))).collect::<Vec<f32>>()
-                })
-                .collect();
-            let human = matrix(human, sentence_names.len())?;
-            let x = ndarray::concatenate(ndarray::Axis(0), &[xs.view(), human.view()]).map_err(|e| Error::Training(e.to_string()))?;
-            let y: Vec<f32> = std::iter::repeat_n(1.0, xs.nrows()).chain(std::iter::repeat_n(0.0, human.nrows())).collect();
-            eprintln!("translationese detector: {} MT sentences against {} human ones", xs.nrows(), human.nrows());
-            Some(Forest::train(&x, &y, Loss::Logistic, &options.sentence_params))
+            let human = human_rows(models, &shape, &read_paragraphs(path, skip, options.human_paragraphs)?);
+            let hs = matrix(human.sentence_rows, sentence_names.len())?;
+            let ht = matrix(human.token_rows, token_names.len() - 1)?;
+            let hz: Vec<f32> = hs.rows().into_iter().map(|r| sentence.margin(r)).collect();
+            let scores = ndarray::Array2::from_shape_fn((ht.nrows(), 1), |(i, _)| hz[human.token_sentence[i]]);
+            let ht = ndarray::concatenate(ndarray::Axis(1), &[ht.view(), scores.view()]).map_err(|e| Error::Training(e.to_string()))?;
+            eprintln!("token forest: {} labelled tokens and {} clean human ones", xt.nrows(), ht.nrows());
+            token_targets.extend(std::iter::repeat_n(0.0, ht.nrows()));
+            ndarray::concatenate(ndarray::Axis(0), &[xt.view(), ht.view()]).map_err(|e| Error::Training(e.to_string()))?
         }
-        None => None,
+        None => xt,
     };
+    let token = Forest::train(&xt, &token_targets, Loss::Logistic, &options.token_params);
+    let reasons = reason_stats(&xt, &token_targets);
     let mut model = ScorerModel {
         format: FORMAT.to_string(),
         sentence_inputs: sentence_names,
         token_inputs: token_names,
         sentence,
-        translationese,
-        translationese_weight: options.translationese_weight,
         token,
         calibration: Calibration { center: 0.0, scale: 1.0 },
         thresholds: options.thresholds.clone(),
@@ -181,6 +175,20 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
     };
     model.calibration = calibrate(models, &model, options)?;
     Ok(model)
+}
+
+/// Rows of clean human paragraphs: every token OK.
+fn human_rows(models: &FeatureModels, shape: &CharShape, paragraphs: &[String]) -> Dataset {
+    paragraphs
+        .par_iter()
+        .map(|p| {
+            let record = EvalRecord { id: None, text: p.clone(), human_quality: None, is_mt: Some(0), tokens: Some(Vec::new()), bad: Some(Vec::new()) };
+            record_rows(models, shape, &record, 0.0)
+        })
+        .reduce(Dataset::default, |mut a, b| {
+            a.extend(b);
+            a
+        })
 }
 
 /// Predictions for every row from a forest that did not see it (two folds: even and odd rows).
