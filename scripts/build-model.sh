@@ -28,6 +28,6 @@ fi
 ./target/release/mtcheck train scorer ../shared/data/dev/mlqe-*-train.jsonl \
   --clean target/lm-data/heldout-wiki.txt --clean-paragraphs 4000 \
   --human target/lm-data/heldout-wiki.txt --human-paragraphs 4000 \
-  --trees 400 --depth 5 --learning-rate 0.05 --bags 3 \
-  --threshold 0.45 --span-gate 0.55 --span-threshold 0.3
+  --trees 400 --depth 5 --learning-rate 0.05 --bags 5 --colsample 0.3 \
+  --threshold 0.44 --span-gate 0.54 --span-threshold 0.3
 du -b models/en/*

@@ -52,6 +52,9 @@ pub struct TrainScorerArgs {
     /// Trees in the sentence and the token forest.
     #[arg(long, default_value_t = 400)]
     pub trees: usize,
+    /// Share of features each tree may use.
+    #[arg(long, default_value_t = 1.0)]
+    pub colsample: f32,
     /// Sentence forests to average (each from a different row sample).
     #[arg(long, default_value_t = 1)]
     pub bags: usize,
@@ -77,7 +80,7 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
     let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
     let topics_path = dir.join(TOPICS_FILE);
     let topics = if topics_path.exists() { TopicVectors::load(&topics_path)? } else { TopicVectors::default() };
-    let params = Params { trees: args.trees, depth: args.depth, learning_rate: args.learning_rate, ..Params::default() };
+    let params = Params { trees: args.trees, depth: args.depth, learning_rate: args.learning_rate, colsample: args.colsample, ..Params::default() };
     let options = TrainOptions {
         sets: args.sets.clone(),
         clean: args.clean.clone(),

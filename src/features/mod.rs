@@ -160,12 +160,15 @@ fn finite(x: f32) -> f32 {
     }
 }
 
+/// How token features are summarized for the sentence scorer.
+const AGGREGATES: [&str; 4] = ["mean", "min", "max", "sd"];
+
 /// Names of the sentence scorer's inputs: sentence features, then `name.mean`, `name.min`,
-/// `name.max` of every token feature.
+/// `name.max`, `name.sd` (standard deviation) of every token feature.
 pub fn sentence_input_names() -> Vec<String> {
     let mut names: Vec<String> = sentence_features().map(|f| f.name.to_string()).collect();
     for f in token_features() {
-        for agg in ["mean", "min", "max"] {
+        for agg in AGGREGATES {
             names.push(format!("{}.{agg}", f.name));
         }
     }
@@ -178,13 +181,14 @@ pub fn sentence_inputs(features: &SentenceFeatures) -> Vec<f32> {
     let n = features.tokens.nrows();
     for column in features.tokens.columns() {
         if n == 0 {
-            row.extend([0.0, 0.0, 0.0]);
+            row.extend([0.0; AGGREGATES.len()]);
             continue;
         }
         let mean = column.sum() / n as f32;
         let min = column.fold(f32::INFINITY, |a, &b| a.min(b));
         let max = column.fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-        row.extend([mean, min, max]);
+        let sd = (column.fold(0.0, |a, &b| a + (b - mean) * (b - mean)) / n as f32).sqrt();
+        row.extend([mean, min, max, sd]);
     }
     row
 }

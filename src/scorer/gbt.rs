@@ -29,6 +29,8 @@ pub struct Params {
     pub min_child_weight: f32,
     /// Share of rows each tree sees.
     pub subsample: f32,
+    /// Share of features each tree may split on.
+    pub colsample: f32,
     /// Histogram bins per feature (≤ 256).
     pub bins: usize,
     pub seed: u64,
@@ -43,6 +45,7 @@ impl Default for Params {
             lambda: 1.0,
             min_child_weight: 20.0,
             subsample: 0.8,
+            colsample: 1.0,
             bins: 64,
             seed: 7,
         }
@@ -148,15 +151,18 @@ impl Forest {
                     }
                 };
             }
-            let mut rows: Vec<u32> = (0..y.len() as u32)
-                .filter(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    (rng >> 40) as f32 / (1u64 << 24) as f32 <= params.subsample
-                })
-                .collect();
-            let mut grower = Grower { binned: &binned, grad: &grad, hess: &hess, params, tree: Tree::default() };
+            let mut uniform = || {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                (rng >> 40) as f32 / (1u64 << 24) as f32
+            };
+            let mut rows: Vec<u32> = (0..y.len() as u32).filter(|_| uniform() <= params.subsample).collect();
+            let mut features: Vec<usize> = (0..x.ncols()).filter(|_| uniform() <= params.colsample).collect();
+            if features.is_empty() {
+                features = (0..x.ncols()).collect();
+            }
+            let mut grower = Grower { binned: &binned, grad: &grad, hess: &hess, params, features: &features, tree: Tree::default() };
             let root = grower.tree.push_leaf();
             grower.grow(root, &mut rows, 0);
             let tree = grower.tree;
@@ -226,6 +232,8 @@ struct Grower<'a> {
     grad: &'a [f32],
     hess: &'a [f32],
     params: &'a Params,
+    /// The features this tree may split on.
+    features: &'a [usize],
     tree: Tree,
 }
 
@@ -265,9 +273,9 @@ impl Grower<'_> {
     fn best_split(&self, rows: &[u32], g: f32, h: f32) -> Option<Split> {
         let (lambda, min_h) = (self.params.lambda, self.params.min_child_weight);
         let parent = g * g / (h + lambda);
-        (0..self.binned.columns.len())
-            .into_par_iter()
-            .filter_map(|f| {
+        self.features
+            .par_iter()
+            .filter_map(|&f| {
                 let column = &self.binned.columns[f];
                 let edges = self.binned.edges[f].len();
                 let mut hist = vec![(0f32, 0f32); edges + 1];
