@@ -13,7 +13,7 @@ use crate::boilerplate;
 use crate::error::{Error, Result};
 use crate::features::{self, Context, Document, TopicVectors};
 use crate::lm::LanguageModel;
-use crate::model_dir::{default_model_dir, LM_FILE, SCORER_FILE, TOKENIZER_FILE, TOPICS_FILE};
+use crate::model_dir::{default_model_dir, open_lm_and_tokenizer, SCORER_FILE, TOPICS_FILE};
 use crate::report::{Report, SentenceKind, SentenceReport};
 use crate::scorer::ScorerModel;
 use crate::spans;
@@ -40,8 +40,7 @@ impl Checker {
         if !dir.is_dir() {
             return Err(Error::bad_model(dir, "no such model folder (a model folder holds lm.mtlm, tokenizer.json and scorer.json)"));
         }
-        let lm = LanguageModel::open(&dir.join(LM_FILE))?;
-        let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+        let (lm, tokenizer) = open_lm_and_tokenizer(dir)?;
         let scorer = ScorerModel::load(&dir.join(SCORER_FILE))?;
         let topics_path = dir.join(TOPICS_FILE);
         let topics = if scorer.uses_topics {

@@ -3,11 +3,9 @@
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use mtcheck::eval::{evaluate, read_set, Metrics};
-use mtcheck::lm::LanguageModel;
-use mtcheck::Checker;
-use mtcheck::model_dir::{default_model_dir, LM_FILE, TOKENIZER_FILE};
+use mtcheck::model_dir::{default_model_dir, open_lm_and_tokenizer};
 use mtcheck::report::ReportJson;
-use mtcheck::text::Tokenizer;
+use mtcheck::Checker;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
@@ -49,8 +47,7 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
-    let lm = LanguageModel::open(&dir.join(LM_FILE))?;
-    let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+    let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
     let checker = match args.scorer {
         Scorer::Mtcheck => {
             let mut c = Checker::with_model(&dir)?;

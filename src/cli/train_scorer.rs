@@ -3,12 +3,11 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use mtcheck::features::{is_topic_word, TopicVectors};
-use mtcheck::lm::LanguageModel;
-use mtcheck::model_dir::{default_model_dir, LM_FILE, SCORER_FILE, TOKENIZER_FILE, TOPICS_FILE};
+use mtcheck::model_dir::{default_model_dir, open_lm_and_tokenizer, SCORER_FILE, TOPICS_FILE};
 use mtcheck::scorer::gbt::Params;
 use mtcheck::scorer::train::{train, FeatureModels, TrainOptions};
 use mtcheck::scorer::Thresholds;
-use mtcheck::text::{lm_key, Tokenizer};
+use mtcheck::text::lm_key;
 use rayon::prelude::*;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -76,8 +75,7 @@ pub struct TrainScorerArgs {
 
 pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
-    let lm = LanguageModel::open(&dir.join(LM_FILE))?;
-    let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+    let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
     let topics_path = dir.join(TOPICS_FILE);
     let topics = if topics_path.exists() { TopicVectors::load(&topics_path)? } else { TopicVectors::default() };
     let params = Params { trees: args.trees, depth: args.depth, learning_rate: args.learning_rate, colsample: args.colsample, ..Params::default() };
@@ -126,8 +124,7 @@ pub struct TrainTopicsArgs {
 
 pub fn train_topics(args: TrainTopicsArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
-    let lm = LanguageModel::open(&dir.join(LM_FILE))?;
-    let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+    let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
     let mut candidates: Vec<(f32, String)> = (3..lm.vocab_size() as u32)
         .filter_map(|id| {
             let w = lm.word(id)?;

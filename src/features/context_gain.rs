@@ -2,7 +2,7 @@
 //! unigram probability (the per-token term of SLOR). MT's wrong-domain words are often common
 //! words that their context does not predict.
 
-use super::{Compute, Context, Feature, Sentence};
+use super::{per_word, Compute, Context, Feature, Sentence};
 
 pub const FEATURE: Feature = Feature {
     name: "context_gain",
@@ -11,9 +11,7 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    for (o, w) in out.iter_mut().zip(&s.words) {
-        *o = w.context_gain();
-    }
+    per_word(s, out, |w| w.context_gain());
 }
 
 #[cfg(test)]

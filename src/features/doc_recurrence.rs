@@ -1,7 +1,7 @@
 //! `doc_recurrence`: how often the word occurs elsewhere in the document. A spun article's
 //! substituted words tend to appear once, where the original's terms recur.
 
-use super::{Compute, Context, Feature, Sentence};
+use super::{per_word, Compute, Context, Feature, Sentence};
 
 pub const FEATURE: Feature = Feature {
     name: "doc_recurrence",
@@ -10,10 +10,7 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(ctx: &Context, s: &Sentence, out: &mut [f32]) {
-    for (o, w) in out.iter_mut().zip(&s.words) {
-        let n = ctx.doc.key_counts.get(&w.key).copied().unwrap_or(1);
-        *o = (n as f32).log2();
-    }
+    per_word(s, out, |w| (ctx.doc.key_counts.get(&w.key).copied().unwrap_or(1) as f32).log2());
 }
 
 #[cfg(test)]

@@ -49,6 +49,13 @@ pub struct Sentence {
     pub end_gain: f32,
 }
 
+impl Sentence {
+    /// The LM keys of the tokens that are words (punctuation left out).
+    pub fn word_keys(&self) -> Vec<&str> {
+        self.words.iter().filter(|w| w.is_word()).map(|w| w.key.as_str()).collect()
+    }
+}
+
 /// The analysed document.
 #[derive(Clone, Debug)]
 pub struct Document<'a> {

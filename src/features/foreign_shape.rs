@@ -2,7 +2,7 @@
 //! character model ([`super::CharShape`]): transliterated words score high, rare English
 //! words low. Common words get 0.
 
-use super::{Compute, Context, Feature, Sentence};
+use super::{per_word, Compute, Context, Feature, Sentence};
 
 /// Words more common than this (log10 unigram p) are known English.
 const RARE: f32 = -5.5;
@@ -14,12 +14,14 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(ctx: &Context, s: &Sentence, out: &mut [f32]) {
-    for (o, w) in out.iter_mut().zip(&s.words) {
+    per_word(s, out, |w| {
         let rare = w.id == crate::lm::ngram::UNK || w.unigram < RARE;
         if rare && w.surface.chars().all(char::is_alphabetic) {
-            *o = -ctx.shape.score(&w.surface);
+            -ctx.shape.score(&w.surface)
+        } else {
+            0.0
         }
-    }
+    });
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence) -> f32 {
-    let words: Vec<&str> = s.words.iter().filter(|w| w.is_word()).map(|w| w.key.as_str()).collect();
+    let words = s.word_keys();
     if words.is_empty() {
         return 0.0;
     }

@@ -1,7 +1,7 @@
 //! `function_word`: the token is a function word (article, pronoun, preposition, auxiliary).
 //! Lets the token scorer treat "the" differently from "retroviral".
 
-use super::{is_function_word, Compute, Context, Feature, Sentence};
+use super::{is_function_word, per_word, Compute, Context, Feature, Sentence};
 
 pub const FEATURE: Feature = Feature {
     name: "function_word",
@@ -10,9 +10,7 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    for (o, w) in out.iter_mut().zip(&s.words) {
-        *o = f32::from(is_function_word(&w.key));
-    }
+    per_word(s, out, |w| f32::from(is_function_word(&w.key)));
 }
 
 #[cfg(test)]

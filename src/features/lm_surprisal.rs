@@ -1,6 +1,6 @@
 //! `lm_surprisal`: the token's log10 probability given its context (KenLM FullScore).
 
-use super::{Compute, Context, Feature, Sentence};
+use super::{per_word, Compute, Context, Feature, Sentence};
 
 pub const FEATURE: Feature = Feature {
     name: "lm_surprisal",
@@ -9,9 +9,7 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    for (o, w) in out.iter_mut().zip(&s.words) {
-        *o = w.log10p;
-    }
+    per_word(s, out, |w| w.log10p);
 }
 
 #[cfg(test)]

@@ -83,6 +83,13 @@ impl Feature {
     }
 }
 
+/// Writes `f(word)` for every word of `s` into `out`: the shape of most token features.
+fn per_word(s: &Sentence, out: &mut [f32], f: impl Fn(&Word) -> f32) {
+    for (o, w) in out.iter_mut().zip(&s.words) {
+        *o = f(w);
+    }
+}
+
 /// Every feature, in the order of the scorer's input columns.
 pub static FEATURES: &[Feature] = &[
     lm_surprisal::FEATURE,

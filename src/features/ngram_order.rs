@@ -1,7 +1,7 @@
 //! `ngram_order`: the length of the n-gram the LM matched, over the LM's order. Fluent text
 //! matches long n-grams; novel word combinations fall back to short ones.
 
-use super::{Compute, Context, Feature, Sentence};
+use super::{per_word, Compute, Context, Feature, Sentence};
 
 pub const FEATURE: Feature = Feature {
     name: "ngram_order",
@@ -11,9 +11,7 @@ pub const FEATURE: Feature = Feature {
 
 fn compute(ctx: &Context, s: &Sentence, out: &mut [f32]) {
     let order = ctx.doc.lm_order.max(1) as f32;
-    for (o, w) in out.iter_mut().zip(&s.words) {
-        *o = w.ngram_len as f32 / order;
-    }
+    per_word(s, out, |w| w.ngram_len as f32 / order);
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `unknown_word`: the word is not in the LM's vocabulary (untranslated or transliterated
 //! words, typos, rare names).
 
-use super::{Compute, Context, Feature, Sentence};
+use super::{per_word, Compute, Context, Feature, Sentence};
 
 pub const FEATURE: Feature = Feature {
     name: "unknown_word",
@@ -10,11 +10,9 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    for (o, w) in out.iter_mut().zip(&s.words) {
-        // Numbers are open-class by nature: an unseen amount is not an unknown word.
-        let number = w.surface.chars().any(|c| c.is_ascii_digit());
-        *o = f32::from(w.id == crate::lm::ngram::UNK && w.is_word() && !number);
-    }
+    // Numbers are open-class by nature: an unseen amount is not an unknown word.
+    let number = |w: &super::Word| w.surface.chars().any(|c| c.is_ascii_digit());
+    per_word(s, out, |w| f32::from(w.id == crate::lm::ngram::UNK && w.is_word() && !number(w)));
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `word_rarity`: how rare the word is on its own (−log10 of its unigram probability).
 
-use super::{Compute, Context, Feature, Sentence};
+use super::{per_word, Compute, Context, Feature, Sentence};
 
 pub const FEATURE: Feature = Feature {
     name: "word_rarity",
@@ -9,9 +9,7 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    for (o, w) in out.iter_mut().zip(&s.words) {
-        *o = -w.unigram;
-    }
+    per_word(s, out, |w| -w.unigram);
 }
 
 #[cfg(test)]
