@@ -1,10 +1,15 @@
 //! The library's front door: [`Checker`] loads a model folder once and checks texts.
 //!
-//! ```no_run
-//! let checker = mtcheck::Checker::new()?; // the shipped English model
-//! let report = checker.check("Anti-retroviral treatment will grow as it grows, he said.");
-//! for s in report.sentences.iter().filter(|s| s.flagged) {
-//!     println!("quality {:.2}: {}", s.quality, &"…"[..0]);
+//! ```
+//! let checker = mtcheck::Checker::new()?; // the shipped English model (models/en)
+//! let text = "The night is going on going on going on for the workers of the shifts.";
+//! let report = checker.check(text);
+//! assert!((0.0..=1.0).contains(&report.quality));
+//! for s in &report.sentences {
+//!     println!("{:.2} {}", s.quality, &text[s.bytes.clone()]);
+//!     for span in &s.spans {
+//!         println!("  garbled: {:?} because of {:?}", &text[span.bytes.clone()], span.reasons);
+//!     }
 //! }
 //! # Ok::<(), mtcheck::Error>(())
 //! ```

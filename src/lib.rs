@@ -2,7 +2,15 @@
 //!
 //! The pipeline, one module per stage:
 //! [`text`] (input, sentences, tokenizer front end) → [`lm`] (n-gram language model:
-//! training, storage, query).
+//! training, storage, query) → [`features`] (one file per feature) → [`scorer`] (boosted
+//! trees: sentence quality, P(garbled) per token) → [`spans`] → [`report`].
+//! [`boilerplate`] tells page furniture from prose; [`Checker`] runs it all:
+//!
+//! ```
+//! let report = mtcheck::Checker::new()?.check("Officials said the plan would cost more.");
+//! assert!(!report.sentences.is_empty());
+//! # Ok::<(), mtcheck::Error>(())
+//! ```
 
 pub mod baseline;
 pub mod boilerplate;
