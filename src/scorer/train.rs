@@ -114,17 +114,9 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
     let token_names = super::token_input_names();
     let mut xs = matrix(data.sentence_rows, sentence_names.len())?;
     let mut xt = matrix(data.token_rows, token_names.len() - 1)?;
-    for name in &options.without {
-        if !features::FEATURES.iter().any(|f| f.name == name) {
-            return Err(Error::Config(format!("--without {name}: no such feature (see `mtcheck features`)")));
-        }
-        let dropped = |input: &String| input == name || input.split('.').next() == Some(name.as_str());
-        for (names, x) in [(&sentence_names, &mut xs), (&token_names, &mut xt)] {
-            for (k, _) in names.iter().enumerate().filter(|(_, n)| dropped(n)) {
-                x.column_mut(k).fill(0.0);
-            }
-        }
-    }
+    let hold_out = without_columns(&options.without)?;
+    hold_out(&sentence_names, &mut xs);
+    hold_out(&token_names, &mut xt);
     eprintln!("training on {} sentences, {} tokens", xs.nrows(), xt.nrows());
     let sentence = Forest::train_bagged(&xs, &data.sentence_targets, Loss::Squared, &options.sentence_params, options.bags);
     // The token forest also sees the sentence's predicted quality; out of fold, so that it
@@ -139,8 +131,10 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         Some(path) => {
             let skip = if *path == options.clean { options.clean_paragraphs } else { 0 };
             let human = human_rows(models, &shape, &read_paragraphs(path, skip, options.human_paragraphs)?);
-            let hs = matrix(human.sentence_rows, sentence_names.len())?;
-            let ht = matrix(human.token_rows, token_names.len() - 1)?;
+            let mut hs = matrix(human.sentence_rows, sentence_names.len())?;
+            let mut ht = matrix(human.token_rows, token_names.len() - 1)?;
+            hold_out(&sentence_names, &mut hs);
+            hold_out(&token_names, &mut ht);
             let hz: Vec<f32> = hs.rows().into_iter().map(|r| sentence.margin(r)).collect();
             let scores = ndarray::Array2::from_shape_fn((ht.nrows(), 1), |(i, _)| hz[human.token_sentence[i]]);
             let ht = ndarray::concatenate(ndarray::Axis(1), &[ht.view(), scores.view()]).map_err(|e| Error::Training(e.to_string()))?;
@@ -175,6 +169,23 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
     };
     model.calibration = calibrate(models, &model, options)?;
     Ok(model)
+}
+
+/// What `--without` does: holds the columns of the named features at 0 in every matrix the
+/// forests see (a column left live in one part of the data would leak which part a row is from).
+fn without_columns(without: &[String]) -> Result<impl Fn(&[String], &mut Array2<f32>) + '_> {
+    for name in without {
+        if !features::FEATURES.iter().any(|f| f.name == name) {
+            return Err(Error::Config(format!("--without {name}: no such feature (see `mtcheck features`)")));
+        }
+    }
+    Ok(move |names: &[String], x: &mut Array2<f32>| {
+        for (k, input) in names.iter().enumerate().take(x.ncols()) {
+            if without.iter().any(|w| input == w || input.split('.').next() == Some(w.as_str())) {
+                x.column_mut(k).fill(0.0);
+            }
+        }
+    })
 }
 
 /// Rows of clean human paragraphs: every token OK.
