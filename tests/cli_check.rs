@@ -113,3 +113,16 @@ fn features_lists_every_registered_feature() {
         assert!(stdout.contains(f.name), "{}", f.name);
     }
 }
+
+#[test]
+fn the_readme_example_flags_the_repetition_loop_and_the_clean_version_passes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spun = mtcheck(&[root.join("examples/spun.txt").to_str().unwrap(), "--format", "jsonl"], b"");
+    assert_eq!(spun.status.code(), Some(1));
+    let text = std::fs::read_to_string(root.join("examples/spun.txt")).unwrap();
+    let report: ReportJson = serde_json::from_slice(&spun.stdout).unwrap();
+    let spans: Vec<&str> = report.sentences.iter().flat_map(|s| &s.spans).map(|s| &text[s.start..s.end]).collect();
+    assert!(spans.iter().any(|s| s.contains("going on going on")), "{spans:?}");
+    let news = mtcheck(&[root.join("examples/news.txt").to_str().unwrap()], b"");
+    assert_eq!(news.status.code(), Some(0), "{}", String::from_utf8_lossy(&news.stdout));
+}

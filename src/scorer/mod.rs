@@ -27,6 +27,10 @@ pub fn token_input_names() -> Vec<String> {
 
 const SENTENCE_SCORE: &str = "sentence_score";
 
+/// Token features that inform the scorer but explain nothing to a reader ("it is the fifth
+/// word") and so are never given as a span's reason.
+const NOT_REASONS: &[&str] = &["position", "function_word"];
+
 /// Maps the sentence forest's prediction (human quality in z units) to [0, 1]:
 /// `sigmoid((z - center) / scale)`. Fitted on clean text so that quality 0.5 sits where the
 /// least fluent clean sentences are.
@@ -167,11 +171,12 @@ impl ScorerModel {
                 let z = stat.direction * (features.tokens[[i, k]] - stat.mean) / stat.std.max(1e-3);
                 (z, name)
             })
-            .filter(|&(z, _)| z > 1.0)
+            .filter(|&(z, name)| z > 1.0 && !NOT_REASONS.contains(&name))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut out: Vec<&'static str> = scored.into_iter().take(2).map(|(_, n)| n).collect();
         if out.is_empty() {
+            // No single feature stands out: the scorer's combination of them all.
             out.push("context");
         }
         out
