@@ -99,6 +99,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut outcome = Outcome::default();
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
+    if paths.iter().any(|p| p.as_os_str() == "-") && std::io::stdin().is_terminal() {
+        eprintln!("mtcheck: reading text from the terminal; end it with Ctrl-D (see `mtcheck --help`)");
+    }
     for path in &paths {
         let jsonl = match args.input_format {
             InputFormat::Jsonl => true,
