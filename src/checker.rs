@@ -16,7 +16,8 @@
 
 use crate::boilerplate;
 use crate::error::{Error, Result};
-use crate::features::{self, Context, Document, TopicVectors};
+use crate::features::{self, Context, Document, Sentence, TopicVectors};
+use rayon::prelude::*;
 use crate::lm::LanguageModel;
 use crate::model_dir::{default_model_dir, open_lm_and_tokenizer, SCORER_FILE, TOPICS_FILE};
 use crate::report::{Report, SentenceKind, SentenceReport};
@@ -46,12 +47,18 @@ impl Checker {
             return Err(Error::bad_model(dir, "no such model folder (a model folder holds lm.mtlm, tokenizer.json and scorer.json)"));
         }
         let (lm, tokenizer) = open_lm_and_tokenizer(dir)?;
-        let scorer = ScorerModel::load(&dir.join(SCORER_FILE))?;
+        // The two larger files load side by side (about 15 ms each).
         let topics_path = dir.join(TOPICS_FILE);
-        let topics = if scorer.uses_topics {
-            TopicVectors::load(&topics_path)?
-        } else {
-            TopicVectors::default()
+        let (scorer, topics) = rayon::join(
+            || ScorerModel::load(&dir.join(SCORER_FILE)),
+            || topics_path.exists().then(|| TopicVectors::load(&topics_path)),
+        );
+        let scorer = scorer?;
+        let topics = match topics {
+            _ if !scorer.uses_topics => TopicVectors::default(),
+            Some(topics) => topics?,
+            // Missing although the scorer needs it: let the loader say so.
+            None => TopicVectors::load(&topics_path)?,
         };
         let threshold = scorer.thresholds.sentence;
         Ok(Checker { lm, tokenizer, topics, scorer, threshold })
@@ -98,30 +105,14 @@ impl Checker {
         let doc = Document::analyze(&self.lm, &self.tokenizer, text);
         let ctx = Context::new(&doc, &self.scorer.char_shape, &self.topics);
         let has_prose = text.lines().any(boilerplate::is_prose_line);
-        let mut sentences = Vec::with_capacity(doc.sentences.len());
+        // Sentences are scored independently: on all cores for long texts (in order).
+        let sentences: Vec<SentenceReport> = doc.sentences.par_iter().with_min_len(16).map(|s| self.sentence(text, &ctx, s, has_prose)).collect();
         let (mut weighted, mut weight) = (0f32, 0f32);
-        for s in &doc.sentences {
-            let f = features::compute(&ctx, s);
-            let quality = self.scorer.sentence_quality(&f);
-            let kind = if boilerplate::is_boilerplate(text, &s.bytes, has_prose) {
-                SentenceKind::Boilerplate
-            } else {
-                SentenceKind::Prose
-            };
-            let flagged = kind == SentenceKind::Prose && quality < self.threshold;
-            let gated = kind == SentenceKind::Prose && quality < self.scorer.thresholds.span_gate.max(self.threshold);
-            let spans = if gated {
-                let probs = self.scorer.token_probabilities(&f);
-                spans::merge(&s.words, &probs, self.scorer.thresholds.token, |i| self.scorer.reasons(&f, i))
-            } else {
-                Vec::new()
-            };
-            if kind == SentenceKind::Prose {
-                let n = s.words.len() as f32;
-                weighted += quality * n;
-                weight += n;
+        for (r, s) in sentences.iter().zip(&doc.sentences) {
+            if r.kind == SentenceKind::Prose {
+                weighted += r.quality * s.words.len() as f32;
+                weight += s.words.len() as f32;
             }
-            sentences.push(SentenceReport { bytes: s.bytes.clone(), kind, quality, flagged, spans });
         }
         if weight == 0.0 {
             // Nothing but furniture: judge what there is.
@@ -136,5 +127,25 @@ impl Checker {
             flagged: sentences.iter().any(|s| s.flagged),
             sentences,
         }
+    }
+
+    /// One sentence's verdict: quality, kind, flag and (below the span gate) spans.
+    fn sentence(&self, text: &str, ctx: &Context, s: &Sentence, has_prose: bool) -> SentenceReport {
+        let f = features::compute(ctx, s);
+        let quality = self.scorer.sentence_quality(&f);
+        let kind = if boilerplate::is_boilerplate(text, &s.bytes, has_prose) {
+            SentenceKind::Boilerplate
+        } else {
+            SentenceKind::Prose
+        };
+        let prose = kind == SentenceKind::Prose;
+        let flagged = prose && quality < self.threshold;
+        let spans = if prose && quality < self.scorer.thresholds.span_gate.max(self.threshold) {
+            let probs = self.scorer.token_probabilities(&f);
+            spans::merge(&s.words, &probs, self.scorer.thresholds.token, |i| self.scorer.reasons(&f, i))
+        } else {
+            Vec::new()
+        };
+        SentenceReport { bytes: s.bytes.clone(), kind, quality, flagged, spans }
     }
 }

@@ -20,8 +20,8 @@ fn compute(ctx: &Context, s: &Sentence, out: &mut [f32]) {
         let Some(v) = ctx.topics.vector(&w.key) else { continue };
         let count = ctx.doc.key_counts.get(&w.key).copied().unwrap_or(1) as f32;
         // The rest of the document: remove this word's own contribution.
-        let rest: Vec<f32> = centroid.iter().zip(v).map(|(c, &x)| c - count * x).collect();
-        if let Some(cos) = cosine(&rest, v) {
+        let rest: Vec<f32> = centroid.iter().zip(&v).map(|(c, &x)| c - count * x).collect();
+        if let Some(cos) = cosine(&rest, &v) {
             *o = 1.0 - cos;
         }
     }
@@ -36,7 +36,7 @@ pub fn document_centroid(topics: &TopicVectors, doc: &super::Document) -> Option
     let mut sum = vec![0f32; topics.dim];
     for w in doc.sentences.iter().flat_map(|s| &s.words) {
         if let Some(v) = topics.vector(&w.key) {
-            sum.iter_mut().zip(v).for_each(|(s, &x)| *s += x);
+            sum.iter_mut().zip(&v).for_each(|(s, &x)| *s += x);
         }
     }
     Some(sum)
@@ -49,12 +49,13 @@ fn cosine(a: &[f32], b: &[f32]) -> Option<f32> {
     (na > 1e-6 && nb > 1e-6).then(|| dot / (na * nb))
 }
 
-/// Unit topic vectors for content words (stored as i8, scaled by 1/127).
+/// Unit topic vectors for content words, stored as i8 (scaled by 127) as in the file: loading
+/// converts nothing.
 #[derive(Clone, Debug, Default)]
 pub struct TopicVectors {
     pub dim: usize,
     index: HashMap<String, usize>,
-    values: Vec<f32>,
+    values: Vec<i8>,
 }
 
 const MAGIC: &[u8; 8] = b"MTTOPIC1";
@@ -68,9 +69,10 @@ impl TopicVectors {
         self.index.is_empty()
     }
 
-    pub fn vector(&self, key: &str) -> Option<&[f32]> {
+    /// The unit vector of `key`, if it has one.
+    pub fn vector(&self, key: &str) -> Option<Vec<f32>> {
         let &i = self.index.get(key)?;
-        Some(&self.values[i * self.dim..(i + 1) * self.dim])
+        Some(self.values[i * self.dim..(i + 1) * self.dim].iter().map(|&x| x as f32 / 127.0).collect())
     }
 
     /// Random indexing: every word has a sparse random ±1 index vector; a word's topic vector
@@ -115,8 +117,7 @@ impl TopicVectors {
             let n = row.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
             let centred: Vec<f32> = row.iter().zip(&mean).map(|(x, m)| x / n - m).collect();
             let n = centred.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
-            // Round through i8 now so that a loaded model gives the same answers.
-            values.extend(centred.iter().map(|x| ((x / n) * 127.0).round().clamp(-127.0, 127.0) / 127.0));
+            values.extend(centred.iter().map(|x| ((x / n) * 127.0).round().clamp(-127.0, 127.0) as i8));
         }
         TopicVectors { dim, index, values }
     }
@@ -130,7 +131,7 @@ impl TopicVectors {
         let mut bytes = MAGIC.to_vec();
         bytes.extend((self.dim as u32).to_le_bytes());
         bytes.extend((words.len() as u32).to_le_bytes());
-        bytes.extend(self.values.iter().map(|x| (x * 127.0).round() as i8 as u8));
+        bytes.extend(self.values.iter().map(|&x| x as u8));
         bytes.extend(words.join("\n").as_bytes());
         crate::lm::storage::write_atomically(path, |w| std::io::Write::write_all(w, &bytes))
     }
@@ -145,7 +146,7 @@ impl TopicVectors {
         let count = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize;
         let end = dim.checked_mul(count).and_then(|n| n.checked_add(16)).filter(|&e| e <= bytes.len());
         let end = end.ok_or_else(|| bad("truncated"))?;
-        let values = bytes[16..end].iter().map(|&b| b as i8 as f32 / 127.0).collect();
+        let values = bytes[16..end].iter().map(|&b| b as i8).collect();
         let words = std::str::from_utf8(&bytes[end..]).map_err(|_| bad("word list is not UTF-8"))?;
         let index: HashMap<String, usize> = words.split('\n').enumerate().map(|(i, w)| (w.to_string(), i)).collect();
         if index.len() != count || count == 0 && !words.is_empty() {
@@ -184,8 +185,8 @@ mod tests {
     #[test]
     fn words_of_one_topic_are_closer_than_across_topics() {
         let t = toy();
-        let near = cosine(t.vector("army").unwrap(), t.vector("soldier").unwrap()).unwrap();
-        let far = cosine(t.vector("army").unwrap(), t.vector("vaccine").unwrap()).unwrap();
+        let near = cosine(&t.vector("army").unwrap(), &t.vector("soldier").unwrap()).unwrap();
+        let far = cosine(&t.vector("army").unwrap(), &t.vector("vaccine").unwrap()).unwrap();
         assert!(near > far + 0.5, "near {near} far {far}");
     }
 
