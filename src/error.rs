@@ -5,12 +5,10 @@ use std::path::PathBuf;
 /// Everything the mtcheck library can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// Reading or writing `path` failed. The message includes the cause (so it is not also
+    /// given as `source()`, which would print it twice in an error chain).
+    #[error("{path}: {cause}")]
+    Io { path: PathBuf, cause: std::io::Error },
     /// A model file that cannot be used: truncated, corrupted, wrong version or not a model.
     #[error("{path}: {problem}")]
     BadModel { path: PathBuf, problem: String },
@@ -38,7 +36,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 

@@ -118,7 +118,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             out.flush().ok();
-            eprintln!("mtcheck: {}: {e:#}", display(path));
+            // Every error names its file (and line) itself.
+            eprintln!("mtcheck: {e:#}");
             outcome.errors += 1;
         }
     }
@@ -145,14 +146,14 @@ fn display(path: &Path) -> String {
 }
 
 fn check_text(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Path, out: &mut impl Write, outcome: &mut Outcome) -> Result<()> {
+    let name = display(path);
     let mut bytes = Vec::new();
-    mtcheck::text::input::open_reader(path)?.read_to_end(&mut bytes)?;
+    mtcheck::text::input::open_reader(path)?.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        anyhow::anyhow!("line {line}: invalid UTF-8 at byte {at}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)")
+        anyhow::anyhow!("{name}: line {line}: invalid UTF-8 at byte {at}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)")
     })?;
-    let name = display(path);
     if text.trim().is_empty() {
         eprintln!("mtcheck: {name}: empty input, nothing to check");
     }
@@ -205,7 +206,7 @@ fn check_jsonl(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Pa
         let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH);
         while batch.len() < BATCH {
             let mut line = Vec::new();
-            if reader.read_until(b'\n', &mut line).with_context(|| format!("reading line {}", line_no + 1))? == 0 {
+            if reader.read_until(b'\n', &mut line).with_context(|| format!("{name}:{}: read error", line_no + 1))? == 0 {
                 break;
             }
             line_no += 1;
