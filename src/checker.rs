@@ -132,7 +132,7 @@ impl Checker {
     /// One sentence's verdict: quality, kind, flag and (below the span gate) spans.
     fn sentence(&self, text: &str, ctx: &Context, s: &Sentence, has_prose: bool) -> SentenceReport {
         let f = features::compute(ctx, s);
-        let quality = self.scorer.sentence_quality(&f);
+        let (z, quality) = self.scorer.sentence_quality(&f);
         let kind = if boilerplate::is_boilerplate(text, &s.bytes, has_prose) {
             SentenceKind::Boilerplate
         } else {
@@ -141,7 +141,7 @@ impl Checker {
         let prose = kind == SentenceKind::Prose;
         let flagged = prose && quality < self.threshold;
         let spans = if prose && quality < self.scorer.thresholds.span_gate.max(self.threshold) {
-            let probs = self.scorer.token_probabilities(&f);
+            let probs = self.scorer.token_probabilities(&f, z);
             spans::merge(&s.words, &probs, self.scorer.thresholds.token, |i| self.scorer.reasons(&f, i))
         } else {
             Vec::new()

@@ -132,10 +132,11 @@ impl ScorerModel {
         Ok(())
     }
 
-    /// Quality in [0, 1] of a sentence.
-    pub fn sentence_quality(&self, features: &SentenceFeatures) -> f32 {
+    /// The sentence's score (see [`Self::sentence_score`]) and its quality in [0, 1].
+    pub fn sentence_quality(&self, features: &SentenceFeatures) -> (f32, f32) {
         let row = Array1::from(features::sentence_inputs(features));
-        self.calibration.quality(self.sentence_score(row.view()))
+        let z = self.sentence_score(row.view());
+        (z, self.calibration.quality(z))
     }
 
     /// The uncalibrated sentence score: predicted human quality (z units).
@@ -143,9 +144,8 @@ impl ScorerModel {
         self.sentence.margin(row)
     }
 
-    /// P(garbled) of each token of a sentence.
-    pub fn token_probabilities(&self, features: &SentenceFeatures) -> Vec<f32> {
-        let z = self.sentence.margin(Array1::from(features::sentence_inputs(features)).view());
+    /// P(garbled) of each token of a sentence whose score is `z`.
+    pub fn token_probabilities(&self, features: &SentenceFeatures, z: f32) -> Vec<f32> {
         let rows = features::token_inputs(features);
         let mut row = Vec::with_capacity(rows.ncols() + 1);
         rows.rows()
@@ -161,15 +161,14 @@ impl ScorerModel {
 
     /// The token features that make token `i` look garbled, strongest first (at most two).
     pub fn reasons(&self, features: &SentenceFeatures, i: usize) -> Vec<&'static str> {
-        let names: Vec<&'static str> = features::token_features().map(|f| f.name).collect();
         let mut scored: Vec<(f32, &'static str)> = self
             .reasons
             .iter()
-            .zip(&names)
+            .zip(features::token_features())
             .enumerate()
-            .map(|(k, (stat, &name))| {
+            .map(|(k, (stat, f))| {
                 let z = stat.direction * (features.tokens[[i, k]] - stat.mean) / stat.std.max(1e-3);
-                (z, name)
+                (z, f.name)
             })
             .filter(|&(z, name)| z > 1.0 && !NOT_REASONS.contains(&name))
             .collect();
