@@ -126,3 +126,13 @@ fn the_readme_example_flags_the_repetition_loop_and_the_clean_version_passes() {
     let news = mtcheck(&[root.join("examples/news.txt").to_str().unwrap()], b"");
     assert_eq!(news.status.code(), Some(0), "{}", String::from_utf8_lossy(&news.stdout));
 }
+
+#[test]
+fn model_info_describes_the_shipped_model() {
+    let out = mtcheck(&["model", "info"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for field in ["lm\torder 4", "sentence forest", "thresholds\tflag below", "topic vectors"] {
+        assert!(stdout.contains(field), "{field}: {stdout}");
+    }
+}

@@ -4,6 +4,7 @@ mod check;
 mod eval;
 mod features;
 mod lm;
+mod model;
 mod printer;
 mod train;
 mod train_scorer;
@@ -26,6 +27,9 @@ enum Command {
     /// Train models.
     #[command(subcommand)]
     Train(train::TrainCommand),
+    /// Model folder tools: info.
+    #[command(subcommand)]
+    Model(model::ModelCommand),
     /// Language-model tools: query, ARPA import and export, info.
     #[command(subcommand)]
     Lm(lm::LmCommand),
@@ -49,6 +53,7 @@ pub fn run() -> ExitCode {
         Command::Features(args) => features::run(args),
         Command::Train(cmd) => train::run(cmd),
         Command::Lm(cmd) => lm::run(cmd),
+        Command::Model(cmd) => model::run(cmd),
         Command::Tokenize(args) => lm::tokenize(args),
         Command::Eval(args) => eval::run(args),
     };
