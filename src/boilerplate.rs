@@ -6,6 +6,7 @@
 //! without sentence punctuation, a `Label:` line) apply only when the document also has running
 //! prose, so that a one-line record (a crawl sentence, a title) is still judged as text.
 
+use crate::text::Lines;
 use std::ops::Range;
 
 /// Phrases of page furniture (lower-case).
@@ -29,9 +30,9 @@ const FURNITURE: &[&str] = &[
     "©",
 ];
 
-/// Whether the sentence at `bytes` of `text` is page furniture. `has_prose` says whether the
-/// document has running prose at all.
-pub fn is_boilerplate(text: &str, bytes: &Range<usize>, has_prose: bool) -> bool {
+/// Whether the sentence at `bytes` of `text` is page furniture. `lines` indexes `text`;
+/// `has_prose` says whether the document has running prose at all.
+pub fn is_boilerplate(text: &str, lines: &Lines, bytes: &Range<usize>, has_prose: bool) -> bool {
     let sentence = &text[bytes.clone()];
     let lower = sentence.to_lowercase();
     if has_address(&lower) || FURNITURE.iter().any(|p| lower.contains(p)) {
@@ -40,7 +41,7 @@ pub fn is_boilerplate(text: &str, bytes: &Range<usize>, has_prose: bool) -> bool
     if !has_prose {
         return false;
     }
-    let line = line_of(text, bytes);
+    let line = lines.around(text, bytes);
     let words = line.split_whitespace().count();
     let ends_like_prose = line.trim_end().ends_with(['.', '!', '?', '"', '”', '…']);
     let byline = line.starts_with("By ") && words <= 8;
@@ -66,20 +67,13 @@ fn has_address(lower: &str) -> bool {
         })
 }
 
-/// The whole line containing `bytes`, trimmed.
-fn line_of<'a>(text: &'a str, bytes: &Range<usize>) -> &'a str {
-    let start = text[..bytes.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[bytes.end..].find('\n').map_or(text.len(), |i| bytes.end + i);
-    text[start..end].trim()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn check(text: &str, sentence: &str) -> bool {
         let start = text.find(sentence).unwrap();
-        is_boilerplate(text, &(start..start + sentence.len()), true)
+        is_boilerplate(text, &Lines::new(text), &(start..start + sentence.len()), true)
     }
 
     #[test]
@@ -95,7 +89,7 @@ mod tests {
     #[test]
     fn a_lone_fragment_is_text_not_furniture() {
         let text = "Storage tank temperature sensors";
-        assert!(!is_boilerplate(text, &(0..text.len()), false));
+        assert!(!is_boilerplate(text, &Lines::new(text), &(0..text.len()), false));
         assert!(is_prose_line("The talks ended on Friday without an agreement, officials said."));
     }
 }

@@ -23,7 +23,7 @@ use crate::model_dir::{default_model_dir, open_lm_and_tokenizer, SCORER_FILE, TO
 use crate::report::{Report, SentenceKind, SentenceReport};
 use crate::scorer::ScorerModel;
 use crate::spans;
-use crate::text::Tokenizer;
+use crate::text::{Lines, Tokenizer};
 use std::path::Path;
 
 /// A loaded model: language model, tokenizer, topic vectors and scorer.
@@ -105,8 +105,9 @@ impl Checker {
         let doc = Document::analyze(&self.lm, &self.tokenizer, text);
         let ctx = Context::new(&doc, &self.scorer.char_shape, &self.topics);
         let has_prose = text.lines().any(boilerplate::is_prose_line);
+        let lines = Lines::new(text);
         // Sentences are scored independently: on all cores for long texts (in order).
-        let sentences: Vec<SentenceReport> = doc.sentences.par_iter().with_min_len(16).map(|s| self.sentence(text, &ctx, s, has_prose)).collect();
+        let sentences: Vec<SentenceReport> = doc.sentences.par_iter().with_min_len(16).map(|s| self.sentence(text, &lines, &ctx, s, has_prose)).collect();
         let (mut weighted, mut weight) = (0f32, 0f32);
         for (r, s) in sentences.iter().zip(&doc.sentences) {
             if r.kind == SentenceKind::Prose {
@@ -130,10 +131,10 @@ impl Checker {
     }
 
     /// One sentence's verdict: quality, kind, flag and (below the span gate) spans.
-    fn sentence(&self, text: &str, ctx: &Context, s: &Sentence, has_prose: bool) -> SentenceReport {
+    fn sentence(&self, text: &str, lines: &Lines, ctx: &Context, s: &Sentence, has_prose: bool) -> SentenceReport {
         let f = features::compute(ctx, s);
         let (z, quality) = self.scorer.sentence_quality(&f);
-        let kind = if boilerplate::is_boilerplate(text, &s.bytes, has_prose) {
+        let kind = if boilerplate::is_boilerplate(text, lines, &s.bytes, has_prose) {
             SentenceKind::Boilerplate
         } else {
             SentenceKind::Prose

@@ -5,6 +5,7 @@ mod common;
 
 use common::{mtcheck, seed};
 use mtcheck::report::ReportJson;
+use proptest::prelude::Strategy;
 
 const FLUENT: &str = "The city council approved the new budget on Tuesday after a long debate.\n";
 
@@ -134,5 +135,47 @@ fn model_info_describes_the_shipped_model() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     for field in ["lm\torder 4", "sentence forest", "thresholds\tflag below", "topic vectors"] {
         assert!(stdout.contains(field), "{field}: {stdout}");
+    }
+}
+
+#[test]
+fn a_huge_line_and_binary_junk_are_handled() {
+    // One 170 KB line without a newline (3,000 sentences: the line lookup of each sentence
+    // must not rescan the text, which made this quadratic).
+    let huge = "The committee met again on Friday and agreed on a plan. ".repeat(3_000);
+    let out = mtcheck(&["--format", "summary"], huge.as_bytes());
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    // Bytes that are not text: reported, not a crash.
+    let junk: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let out = mtcheck(&[], &junk);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Whatever the lines are, JSONL output has exactly one line per non-blank input line, in
+    /// order, and the exit code is 2 exactly when some line could not be read.
+    #[test]
+    fn jsonl_input_of_any_bytes_gets_one_output_line_per_record(lines in proptest::collection::vec(
+        proptest::prop_oneof![
+            proptest::prelude::Just(b"{\"id\": 1, \"text\": \"Prices rose in March.\"}".to_vec()),
+            proptest::prelude::Just(b"{\"text\": 5}".to_vec()),
+            proptest::collection::vec(proptest::prelude::any::<u8>().prop_filter("no newline", |b| *b != b'\n'), 1..40),
+        ],
+        1..8,
+    )) {
+        let mut input = Vec::new();
+        for l in &lines {
+            input.extend_from_slice(l);
+            input.push(b'\n');
+        }
+        let out = mtcheck(&["--format", "jsonl", "--input-format", "jsonl", "-"], &input);
+        let records = lines.iter().filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        proptest::prop_assert_eq!(stdout.lines().count(), records);
+        let errors = stdout.lines().filter(|l| l.contains("\"error\"")).count();
+        proptest::prop_assert_eq!(out.status.code() == Some(2), errors > 0);
     }
 }

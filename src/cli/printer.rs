@@ -51,8 +51,9 @@ impl Printer {
     /// Grep-like: one line per flagged sentence, `name:line: quality  sentence`.
     pub fn flagged_lines(&self, name: &str, text: &str, report: &Report) -> String {
         let mut out = String::new();
+        let lines = mtcheck::text::Lines::new(text);
         for s in report.sentences.iter().filter(|s| s.flagged) {
-            let line = text[..s.bytes.start].matches('\n').count() + 1;
+            let line = lines.number(s.bytes.start);
             let sentence = self.marked(text, report, s.bytes.clone()).replace('\n', " ");
             let reasons: Vec<&str> = s.spans.iter().flat_map(|sp| sp.reasons.iter().copied()).collect();
             let mut why = String::new();
