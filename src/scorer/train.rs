@@ -85,30 +85,14 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         let records = read_set(path)?;
         let targets = standardized_quality(&records)
             .ok_or_else(|| Error::Training(format!("{}: needs human_quality on its records", path.display())))?;
-        let part = records
-            .par_iter()
-            .zip(targets)
-            .map(|(r, z)| record_rows(models, &shape, r, z))
-            .reduce(Dataset::default, |mut a, b| {
-                a.extend(b);
-                a
-            });
         set_sizes.push(serde_json::json!({"set": path.display().to_string(), "records": records.len()}));
-        data.extend(part);
+        data.extend(dataset(models, &shape, &records, &targets));
     }
     if let Some(path) = &options.damage {
-        let skip = if *path == options.clean { options.clean_paragraphs } else { 0 };
-        let paragraphs = read_paragraphs(path, skip, options.damage_paragraphs)?;
-        let records = damaged_records(models.tokenizer, &paragraphs);
-        let part = records
-            .par_iter()
-            .map(|r| record_rows(models, &shape, r, r.human_quality.unwrap_or(0.0) as f32))
-            .reduce(Dataset::default, |mut a, b| {
-                a.extend(b);
-                a
-            });
+        let records = damaged_records(models.tokenizer, &held_out_paragraphs(path, options, options.damage_paragraphs)?);
+        let targets: Vec<f32> = records.iter().map(|r| r.human_quality.unwrap_or(0.0) as f32).collect();
         set_sizes.push(serde_json::json!({"set": format!("synthetic damage of {}", path.display()), "records": records.len()}));
-        data.extend(part);
+        data.extend(dataset(models, &shape, &records, &targets));
     }
     let sentence_names = features::sentence_input_names();
     let token_names = super::token_input_names();
@@ -129,8 +113,7 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         // Clean human sentences: every token OK. Without them the token forest has only seen
         // machine translation, where every sentence has some BAD words.
         Some(path) => {
-            let skip = if *path == options.clean { options.clean_paragraphs } else { 0 };
-            let human = human_rows(models, &shape, &read_paragraphs(path, skip, options.human_paragraphs)?);
+            let human = human_rows(models, &shape, &held_out_paragraphs(path, options, options.human_paragraphs)?);
             let mut hs = matrix(human.sentence_rows, sentence_names.len())?;
             let mut ht = matrix(human.token_rows, token_names.len() - 1)?;
             hold_out(&sentence_names, &mut hs);
@@ -188,18 +171,32 @@ fn without_columns(without: &[String]) -> Result<impl Fn(&[String], &mut Array2<
     })
 }
 
-/// Rows of clean human paragraphs: every token OK.
-fn human_rows(models: &FeatureModels, shape: &CharShape, paragraphs: &[String]) -> Dataset {
-    paragraphs
+/// The rows of `records` (sentence quality `targets[i]` for record i), in record order.
+fn dataset(models: &FeatureModels, shape: &CharShape, records: &[EvalRecord], targets: &[f32]) -> Dataset {
+    records
         .par_iter()
-        .map(|p| {
-            let record = EvalRecord { id: None, text: p.clone(), human_quality: None, is_mt: Some(0), tokens: Some(Vec::new()), bad: Some(Vec::new()) };
-            record_rows(models, shape, &record, 0.0)
-        })
+        .zip(targets)
+        .map(|(r, &z)| record_rows(models, shape, r, z))
         .reduce(Dataset::default, |mut a, b| {
             a.extend(b);
             a
         })
+}
+
+/// Rows of clean human paragraphs: every token OK.
+fn human_rows(models: &FeatureModels, shape: &CharShape, paragraphs: &[String]) -> Dataset {
+    let records: Vec<EvalRecord> = paragraphs
+        .iter()
+        .map(|p| EvalRecord { id: None, text: p.clone(), human_quality: None, is_mt: Some(0), tokens: Some(Vec::new()), bad: Some(Vec::new()) })
+        .collect();
+    dataset(models, shape, &records, &vec![0.0; records.len()])
+}
+
+/// `take` paragraphs of held-out text `path`: after the calibration ones when it is the
+/// `clean` file, so that no paragraph serves twice.
+fn held_out_paragraphs(path: &std::path::Path, options: &TrainOptions, take: usize) -> Result<Vec<String>> {
+    let skip = if path == options.clean { options.clean_paragraphs } else { 0 };
+    read_paragraphs(path, skip, take)
 }
 
 /// Predictions for every row from a forest that did not see it (two folds: even and odd rows).
