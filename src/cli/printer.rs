@@ -2,7 +2,7 @@
 //! spans highlighted (`--highlight`), and one-line summaries. Colour is decided once by the
 //! caller; without it, spans are bracketed `[[like this]]` so the output stays readable.
 
-use mtcheck::report::{Report, SentenceKind};
+use mtcheck::report::{Report, SentenceKind, SentenceReport};
 use std::fmt::Write;
 
 const RED: &str = "\x1b[1;31m";
@@ -24,11 +24,12 @@ impl Printer {
         }
     }
 
-    /// `text[range]` with its spans marked (colour or brackets).
-    fn marked(&self, text: &str, report: &Report, range: std::ops::Range<usize>) -> String {
+    /// `text[range]` with the spans of `sentences` (those around `range`) marked, in colour or
+    /// in brackets.
+    fn marked(&self, text: &str, sentences: &[&SentenceReport], range: std::ops::Range<usize>) -> String {
         let mut out = String::new();
         let mut at = range.start;
-        let spans = report.sentences.iter().flat_map(|s| &s.spans).filter(|s| s.bytes.start >= range.start && s.bytes.end <= range.end);
+        let spans = sentences.iter().flat_map(|s| &s.spans).filter(|s| s.bytes.start >= range.start && s.bytes.end <= range.end);
         for span in spans {
             out.push_str(&text[at..span.bytes.start]);
             let garbled = &text[span.bytes.clone()];
@@ -54,7 +55,7 @@ impl Printer {
         let lines = mtcheck::text::Lines::new(text);
         for s in report.sentences.iter().filter(|s| s.flagged) {
             let line = lines.number(s.bytes.start);
-            let sentence = self.marked(text, report, s.bytes.clone()).replace('\n', " ");
+            let sentence = self.marked(text, &[s], s.bytes.clone()).replace('\n', " ");
             let reasons: Vec<&str> = s.spans.iter().flat_map(|sp| sp.reasons.iter().copied()).collect();
             let mut why = String::new();
             if !reasons.is_empty() {
@@ -74,7 +75,10 @@ impl Printer {
         let mut start = 0;
         for line in text.split_inclusive('\n') {
             let end = start + line.trim_end_matches(['\n', '\r']).len();
-            let on_line: Vec<_> = report.sentences.iter().filter(|s| s.bytes.start < end.max(start + 1) && s.bytes.end > start).collect();
+            // Sentences are sorted and disjoint: find this line's by binary search, not a scan.
+            let first = report.sentences.partition_point(|s| s.bytes.end <= start);
+            let on_line: Vec<&SentenceReport> =
+                report.sentences[first..].iter().take_while(|s| s.bytes.start < end.max(start + 1)).collect();
             let prose: Vec<_> = on_line.iter().filter(|s| s.kind == SentenceKind::Prose).collect();
             let gutter = match prose.iter().min_by(|a, b| a.quality.total_cmp(&b.quality)) {
                 Some(s) => format!("{} {} ", self.quality(s.quality, s.flagged), if s.flagged { "▌" } else { "│" }),
@@ -84,7 +88,7 @@ impl Printer {
             let body = if !on_line.is_empty() && prose.is_empty() {
                 self.paint(DIM, &text[start..end])
             } else {
-                self.marked(text, report, start..end)
+                self.marked(text, &on_line, start..end)
             };
             let _ = writeln!(out, "{gutter}{body}");
             start += line.len();
