@@ -1,6 +1,7 @@
 //! Text front end: reading (compressed) input, sentence segmentation and tokenization.
 //! Training and scoring both go through here so they see identical tokens.
 
+mod ascii_tokens;
 pub mod input;
 pub mod lines;
 pub mod sentences;

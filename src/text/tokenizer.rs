@@ -37,6 +37,9 @@ pub struct Token<'a> {
 /// The tokenizer front end shared by LM training and scoring.
 pub struct Tokenizer {
     inner: tokenizers::Tokenizer,
+    /// The definition is the English one, so ASCII text can take the hand-written path
+    /// ([`super::ascii_tokens`]) with identical output.
+    ascii_fast_path: bool,
 }
 
 impl Tokenizer {
@@ -60,7 +63,7 @@ impl Tokenizer {
         let mut inner = tokenizers::Tokenizer::new(model);
         inner.with_normalizer(Some(NormalizerWrapper::NFKC(NFKC)));
         inner.with_pre_tokenizer(Some(PreTokenizerWrapper::Sequence(pre)));
-        Ok(Tokenizer { inner })
+        Ok(Tokenizer { inner, ascii_fast_path: true })
     }
 
     /// Loads a `tokenizer.json` (as written by [`Tokenizer::save`]).
@@ -74,7 +77,9 @@ impl Tokenizer {
                 path.display()
             )));
         }
-        Ok(Tokenizer { inner })
+        let english = Tokenizer::english()?;
+        let ascii_fast_path = same_front_end(&inner, &english.inner);
+        Ok(Tokenizer { inner, ascii_fast_path })
     }
 
     /// Writes the definition as `tokenizer.json`.
@@ -93,6 +98,17 @@ impl Tokenizer {
 
     /// Streams the tokens of `text` to `sink` (no intermediate vector).
     pub fn tokenize_into<'a>(&self, text: &'a str, sink: &mut dyn FnMut(Token<'a>)) {
+        if self.ascii_fast_path && text.is_ascii() {
+            super::ascii_tokens::ascii_tokens(text.as_bytes(), |start, end| {
+                sink(Token { text: Cow::Borrowed(&text[start..end]), start, end })
+            });
+        } else {
+            self.tokenize_with_library(text, sink);
+        }
+    }
+
+    /// [`Self::tokenize_into`] through the `tokenizers` pipeline only.
+    pub(crate) fn tokenize_with_library<'a>(&self, text: &'a str, sink: &mut dyn FnMut(Token<'a>)) {
         let mut pre = PreTokenizedString::from(text);
         // NFKC is the identity on ASCII: skip the normalizer there (same output, much faster).
         if !text.is_ascii() {
@@ -125,6 +141,15 @@ impl Tokenizer {
             });
         }
     }
+}
+
+/// Whether two tokenizers have the same normalizer and pre-tokenizer definitions.
+fn same_front_end(a: &tokenizers::Tokenizer, b: &tokenizers::Tokenizer) -> bool {
+    let json = |t: &tokenizers::Tokenizer| {
+        (serde_json::to_string(&t.get_normalizer()).ok(), serde_json::to_string(&t.get_pre_tokenizer()).ok())
+    };
+    let (ja, jb) = (json(a), json(b));
+    ja.0.is_some() && ja.1.is_some() && ja == jb
 }
 
 /// The words the language model sees in `text`: each sentence tokenized and lower-cased,
@@ -205,6 +230,7 @@ mod tests {
             loaded.tokenize(text),
             Tokenizer::english().unwrap().tokenize(text)
         );
+        assert!(loaded.ascii_fast_path, "the saved English definition keeps the ASCII fast path");
     }
 
     #[test]
