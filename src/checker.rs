@@ -108,26 +108,8 @@ impl Checker {
         let lines = Lines::new(text);
         // Sentences are scored independently: on all cores for long texts (in order).
         let sentences: Vec<SentenceReport> = doc.sentences.par_iter().with_min_len(16).map(|s| self.sentence(text, &lines, &ctx, s, has_prose)).collect();
-        let (mut weighted, mut weight) = (0f32, 0f32);
-        for (r, s) in sentences.iter().zip(&doc.sentences) {
-            if r.kind == SentenceKind::Prose {
-                weighted += r.quality * s.words.len() as f32;
-                weight += s.words.len() as f32;
-            }
-        }
-        if weight == 0.0 {
-            // Nothing but furniture: judge what there is.
-            for (r, s) in sentences.iter().zip(&doc.sentences) {
-                weighted += r.quality * s.words.len() as f32;
-                weight += s.words.len() as f32;
-            }
-        }
-        let quality = if weight > 0.0 { weighted / weight } else { 1.0 };
-        Report {
-            quality,
-            flagged: sentences.iter().any(|s| s.flagged),
-            sentences,
-        }
+        let words: Vec<usize> = doc.sentences.iter().map(|s| s.words.len()).collect();
+        Report::from_sentences(sentences, &words)
     }
 
     /// One sentence's verdict: quality, kind, flag and (below the span gate) spans.

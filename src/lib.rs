@@ -4,7 +4,7 @@
 //! [`text`] (input, sentences, tokenizer front end) → [`lm`] (n-gram language model:
 //! training, storage, query) → [`features`] (one file per feature) → [`scorer`] (boosted
 //! trees: sentence quality, P(garbled) per token) → [`spans`] → [`report`].
-//! [`boilerplate`] tells page furniture from prose; [`Checker`] runs it all:
+//! [`fast`] is the filter's cheaper sentence scorer. [`boilerplate`] tells page furniture from prose; [`Checker`] runs it all:
 //!
 //! ```
 //! let report = mtcheck::Checker::new()?.check("Officials said the plan would cost more.");
@@ -17,6 +17,7 @@ pub mod boilerplate;
 pub mod checker;
 pub mod error;
 pub mod eval;
+pub mod fast;
 pub mod features;
 pub mod lm;
 pub mod model_dir;

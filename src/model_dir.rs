@@ -19,6 +19,8 @@ pub fn default_model_dir() -> PathBuf {
 
 /// File name of the scorer (learned weights, JSON) inside a model folder.
 pub const SCORER_FILE: &str = "scorer.json";
+/// File name of the fast scorer (`mtcheck filter`) inside a model folder.
+pub const FAST_SCORER_FILE: &str = "fast_scorer.json";
 /// File name of the topic vectors inside a model folder.
 pub const TOPICS_FILE: &str = "topics.bin";
 

@@ -42,6 +42,26 @@ pub struct Report {
     pub sentences: Vec<SentenceReport>,
 }
 
+impl Report {
+    /// The report of a document from its sentences' verdicts and token counts: the document's
+    /// quality is the token-weighted mean over its prose (over everything when there is
+    /// nothing but furniture; 1 for a document without sentences).
+    pub fn from_sentences(sentences: Vec<SentenceReport>, tokens: &[usize]) -> Report {
+        let mean = |prose_only: bool| {
+            let (mut weighted, mut weight) = (0f32, 0f32);
+            for (s, &n) in sentences.iter().zip(tokens) {
+                if !prose_only || s.kind == SentenceKind::Prose {
+                    weighted += s.quality * n as f32;
+                    weight += n as f32;
+                }
+            }
+            (weight > 0.0).then(|| weighted / weight)
+        };
+        let quality = mean(true).or_else(|| mean(false)).unwrap_or(1.0);
+        Report { quality, flagged: sentences.iter().any(|s| s.flagged), sentences }
+    }
+}
+
 /// The JSONL mirror of a [`Report`] (field names and order as in DESIGN).
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct ReportJson {

@@ -5,6 +5,7 @@ use clap::{Args, ValueEnum};
 use mtcheck::eval::{evaluate, read_set, Metrics};
 use mtcheck::model_dir::{default_model_dir, open_lm_and_tokenizer};
 use mtcheck::report::ReportJson;
+use mtcheck::fast::FastChecker;
 use mtcheck::Checker;
 use rayon::prelude::*;
 use std::io::Write;
@@ -15,6 +16,8 @@ use std::process::ExitCode;
 pub enum Scorer {
     /// The detector: features and the learned scorer of the model folder.
     Mtcheck,
+    /// The fast scorer `mtcheck filter` uses (qualities and flags, no spans).
+    Fast,
     /// Mean token log-probability as quality, tokens below log10 p −4 as spans (what crawl
     /// filters do with an n-gram LM; the bar to beat).
     Perplexity,
@@ -48,6 +51,16 @@ pub struct EvalArgs {
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
     let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
+    let fast = match args.scorer {
+        Scorer::Fast => {
+            let mut c = FastChecker::with_model(&dir)?;
+            if let Some(t) = args.threshold {
+                c.set_threshold(t);
+            }
+            Some(c)
+        }
+        _ => None,
+    };
     let checker = match args.scorer {
         Scorer::Mtcheck => {
             let mut c = Checker::with_model(&dir)?;
@@ -62,7 +75,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             }
             Some(c)
         }
-        Scorer::Perplexity => None,
+        Scorer::Perplexity | Scorer::Fast => None,
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -73,9 +86,10 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         let predictions: Vec<ReportJson> = records
             .par_iter()
             .map(|r| {
-                let report = match &checker {
-                    Some(c) => c.check(&r.text),
-                    None => mtcheck::baseline::check(&lm, &tokenizer, &r.text),
+                let report = match (&checker, &fast) {
+                    (Some(c), _) => c.check(&r.text),
+                    (None, Some(f)) => f.check(&r.text),
+                    (None, None) => mtcheck::baseline::check(&lm, &tokenizer, &r.text),
                 };
                 report.to_json(&r.text, r.id.clone())
             })

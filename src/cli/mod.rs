@@ -7,6 +7,7 @@ mod lm;
 mod model;
 mod printer;
 mod train;
+mod train_fast;
 mod train_scorer;
 
 use clap::{Parser, Subcommand};

@@ -19,6 +19,9 @@ pub enum TrainCommand {
     /// Learn topic vectors (random indexing over paragraphs) for the off_topic feature;
     /// writes topics.bin into the model folder.
     Topics(super::train_scorer::TrainTopicsArgs),
+    /// Train the fast scorer `mtcheck filter` uses (one small forest over sentence
+    /// statistics); writes fast_scorer.json into the model folder.
+    Fast(super::train_fast::TrainFastArgs),
 }
 
 #[derive(Args)]
@@ -65,6 +68,7 @@ pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
         TrainCommand::Lm(args) => train_lm(args),
         TrainCommand::Scorer(args) => super::train_scorer::train_scorer(args),
         TrainCommand::Topics(args) => super::train_scorer::train_topics(args),
+        TrainCommand::Fast(args) => super::train_fast::train_fast(args),
     }
 }
 

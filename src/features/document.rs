@@ -118,7 +118,7 @@ impl<'a> Document<'a> {
 /// The word the LM scores in place of a number: any amount is as fluent as any other, but the
 /// LM has seen few of them, so every unseen figure would look like a garbled word (the
 /// figures of financial news did). Years stay years.
-fn number_class(key: &str) -> Option<&'static str> {
+pub fn number_class(key: &str) -> Option<&'static str> {
     if !key.starts_with(|c: char| c.is_ascii_digit()) || !key.chars().all(|c| c.is_ascii_digit() || ",.:/-".contains(c)) {
         return None;
     }

@@ -38,7 +38,7 @@ mod unknown_word;
 mod word_rarity;
 
 pub use char_shape::CharShape;
-pub use document::{Document, Sentence, Word};
+pub use document::{number_class, Document, Sentence, Word};
 pub use lexicon::is_function_word;
 pub use off_topic::{is_topic_word, TopicVectors};
 

@@ -215,7 +215,7 @@ fn out_of_fold(x: &Array2<f32>, y: &[f32], params: &Params) -> Vec<f32> {
 }
 
 /// Non-empty lines `skip..skip + take` of a text file.
-fn read_paragraphs(path: &std::path::Path, skip: usize, take: usize) -> Result<Vec<String>> {
+pub(crate) fn read_paragraphs(path: &std::path::Path, skip: usize, take: usize) -> Result<Vec<String>> {
     let reader = crate::text::input::open_reader(path)?;
     let mut out = Vec::new();
     for line in reader.lines().skip(skip).take(take) {
@@ -250,7 +250,7 @@ fn damaged_records(tokenizer: &Tokenizer, paragraphs: &[String]) -> Vec<EvalReco
 }
 
 /// Human quality z-scored within the set (sets use different scales).
-fn standardized_quality(records: &[EvalRecord]) -> Option<Vec<f32>> {
+pub(crate) fn standardized_quality(records: &[EvalRecord]) -> Option<Vec<f32>> {
     let q: Vec<f64> = records.iter().map(|r| r.human_quality).collect::<Option<_>>()?;
     let mean = q.iter().sum::<f64>() / q.len() as f64;
     let sd = (q.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / q.len() as f64).sqrt().max(1e-9);
@@ -328,7 +328,7 @@ fn reason_stats(x: &Array2<f32>, bad: &[f32]) -> Vec<ReasonStat> {
 /// the median clean sentence at [`CLEAN_MEDIAN_QUALITY`].
 fn calibrate(models: &FeatureModels, model: &ScorerModel, options: &TrainOptions) -> Result<Calibration> {
     let paragraphs = read_paragraphs(&options.clean, 0, options.clean_paragraphs)?;
-    let mut z: Vec<f32> = paragraphs
+    let z: Vec<f32> = paragraphs
         .par_iter()
         .flat_map_iter(|p| {
             let doc = Document::analyze(models.lm, models.tokenizer, p);
@@ -344,8 +344,14 @@ fn calibrate(models: &FeatureModels, model: &ScorerModel, options: &TrainOptions
             out
         })
         .collect();
+    fit_calibration(z, &options.clean)
+}
+
+/// The calibration that puts quality 0.5 at the [`CLEAN_FLAG_SHARE`] quantile of `z`, the
+/// scores of clean sentences from `clean`, and its median at [`CLEAN_MEDIAN_QUALITY`].
+pub(crate) fn fit_calibration(mut z: Vec<f32>, clean: &std::path::Path) -> Result<Calibration> {
     if z.len() < 100 {
-        return Err(Error::Training(format!("{}: too little clean text to calibrate ({} sentences)", options.clean.display(), z.len())));
+        return Err(Error::Training(format!("{}: too little clean text to calibrate ({} sentences)", clean.display(), z.len())));
     }
     z.sort_by(f32::total_cmp);
     let center = z[(z.len() as f32 * CLEAN_FLAG_SHARE) as usize];

@@ -1,0 +1,82 @@
+//! `mtcheck train fast`: fits the fast scorer on the same labelled sets as the detector
+//! (human quality, z-scored per set) and calibrates it on the same held-out clean text, so
+//! that its qualities sit on the detector's scale.
+
+use super::{features, sentence_rows, FastScorer, FORMAT};
+use crate::error::{Error, Result};
+use crate::eval::read_set;
+use crate::lm::LanguageModel;
+use crate::scorer::gbt::{Forest, Loss, Params};
+use crate::scorer::train::{fit_calibration, read_paragraphs, standardized_quality};
+use crate::scorer::Calibration;
+use crate::text::Tokenizer;
+use ndarray::Array2;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+pub struct FastTrainOptions {
+    /// Labelled sets (`*-train.jsonl`).
+    pub sets: Vec<PathBuf>,
+    /// Clean human text held out of LM training, a paragraph a line: calibrates quality.
+    pub clean: PathBuf,
+    pub clean_paragraphs: usize,
+    pub params: Params,
+    /// Default sentence threshold.
+    pub threshold: f32,
+}
+
+pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptions) -> Result<FastScorer> {
+    let width = features::NAMES.len();
+    let (mut rows, mut targets) = (Vec::new(), Vec::new());
+    let mut set_sizes = Vec::new();
+    for path in &options.sets {
+        let records = read_set(path)?;
+        let z = standardized_quality(&records)
+            .ok_or_else(|| Error::Training(format!("{}: needs human_quality on its records", path.display())))?;
+        set_sizes.push(serde_json::json!({"set": path.display().to_string(), "records": records.len()}));
+        let per_record: Vec<(Vec<f32>, Vec<f32>)> = records
+            .par_iter()
+            .zip(&z)
+            .map(|(r, &z)| {
+                let (mut rows, mut targets) = (Vec::new(), Vec::new());
+                sentence_rows(lm, tokenizer, &r.text, |_, row, _| {
+                    rows.extend_from_slice(row);
+                    targets.push(z);
+                });
+                (rows, targets)
+            })
+            .collect();
+        for (r, t) in per_record {
+            rows.extend(r);
+            targets.extend(t);
+        }
+    }
+    let x = Array2::from_shape_vec((targets.len(), width), rows).map_err(|e| Error::Training(e.to_string()))?;
+    eprintln!("training the fast scorer on {} sentences", x.nrows());
+    let forest = Forest::train(&x, &targets, Loss::Squared, &options.params);
+    let mut model = FastScorer {
+        format: FORMAT.to_string(),
+        inputs: features::NAMES.iter().map(|s| s.to_string()).collect(),
+        forest,
+        calibration: Calibration { center: 0.0, scale: 1.0 },
+        threshold: options.threshold,
+        provenance: serde_json::json!({
+            "train_sets": set_sizes,
+            "sentences": x.nrows(),
+            "clean": options.clean.display().to_string(),
+            "clean_paragraphs": options.clean_paragraphs,
+            "params": format!("{:?}", options.params),
+        }),
+    };
+    let paragraphs = read_paragraphs(&options.clean, 0, options.clean_paragraphs)?;
+    let z: Vec<f32> = paragraphs
+        .par_iter()
+        .flat_map_iter(|p| {
+            let mut z = Vec::new();
+            sentence_rows(lm, tokenizer, p, |_, row, _| z.push(model.score(row)));
+            z
+        })
+        .collect();
+    model.calibration = fit_calibration(z, &options.clean)?;
+    Ok(model)
+}
