@@ -19,6 +19,7 @@ pub mod error;
 pub mod eval;
 pub mod fast;
 pub mod features;
+pub mod filter;
 pub mod lm;
 pub mod model_dir;
 pub mod report;

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use mtcheck::model_dir::default_model_dir;
 use mtcheck::report::Report;
+use mtcheck::text::input::is_jsonl_name;
 use mtcheck::Checker;
 use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read, Write};
@@ -129,12 +130,6 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     } else {
         u8::from(outcome.flagged)
     }))
-}
-
-fn is_jsonl_name(path: &Path) -> bool {
-    let name = path.to_string_lossy();
-    let name = name.trim_end_matches(".gz").trim_end_matches(".zst");
-    name.ends_with(".jsonl") || name.ends_with(".ndjson")
 }
 
 fn display(path: &Path) -> String {

@@ -3,6 +3,7 @@
 mod check;
 mod eval;
 mod features;
+mod filter;
 mod lm;
 mod model;
 mod printer;
@@ -25,6 +26,9 @@ enum Command {
     /// Check texts for machine-translation artifacts (the default command:
     /// `mtcheck article.txt --highlight` is `mtcheck check article.txt --highlight`).
     Check(check::CheckArgs),
+    /// Keep or drop the documents of crawls (JSONL or a document a line; files, directories,
+    /// stdin; .gz/.zst) by quality, on all cores, in input order.
+    Filter(filter::FilterArgs),
     /// Train models.
     #[command(subcommand)]
     Train(train::TrainCommand),
@@ -52,6 +56,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Features(args) => features::run(args),
+        Command::Filter(args) => filter::run(args),
         Command::Train(cmd) => train::run(cmd),
         Command::Lm(cmd) => lm::run(cmd),
         Command::Model(cmd) => model::run(cmd),

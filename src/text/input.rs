@@ -23,6 +23,13 @@ impl Compression {
     }
 }
 
+/// Whether `path` names JSONL (`.jsonl` or `.ndjson`, also compressed).
+pub fn is_jsonl_name(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    let name = name.trim_end_matches(".gz").trim_end_matches(".zst");
+    name.ends_with(".jsonl") || name.ends_with(".ndjson")
+}
+
 /// Opens `path` ("-" is standard input) for buffered reading, decompressing by extension.
 pub fn open_reader(path: &Path) -> Result<Box<dyn BufRead + Send>> {
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {

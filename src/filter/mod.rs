@@ -1,0 +1,380 @@
+//! `mtcheck filter`: keeps or drops the documents of crawls by quality. Records (JSONL lines,
+//! or lines of plain text) stream through in batches: each batch is scored on all cores and
+//! written in input order, so memory stays bounded on any input size. Kept records are
+//! written exactly as read; a record that cannot be read is reported with its file and line,
+//! counted, and sent to the rejected output, never silently lost.
+//!
+//! - [`records`]: bounded line reading, the text inside a record
+//! - [`histogram`]: the quality sketch behind `--keep-top` and the summary
+//! - [`annotate`]: the "mtcheck" object of `--annotate`
+//! - [`output`]: compressed outputs that appear only when the run completes
+
+pub mod annotate;
+pub mod histogram;
+pub mod output;
+pub mod records;
+
+use crate::error::{Error, Result};
+use crate::fast::FastChecker;
+use crate::report::{Report, SentenceKind};
+use crate::text::input::{is_jsonl_name, open_reader};
+use crate::Checker;
+use histogram::QualityHistogram;
+use output::Output;
+use rayon::prelude::*;
+use records::{json_record, text_record, Line, LineReader};
+use std::io::{BufRead, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+/// What scores the documents.
+pub enum DocumentScorer {
+    /// The fast scorer (sentence qualities and flags, no spans).
+    Fast(FastChecker),
+    /// The detector, as `mtcheck check` (spans too; about 10× slower).
+    Full(Box<Checker>),
+}
+
+impl DocumentScorer {
+    pub fn check(&self, text: &str) -> Report {
+        match self {
+            DocumentScorer::Fast(c) => c.check(text),
+            DocumentScorer::Full(c) => c.check(text),
+        }
+    }
+}
+
+/// Which documents are kept (all that hold).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rules {
+    /// Document quality at least this.
+    pub min_quality: Option<f32>,
+    /// Share of prose sentences flagged at most this.
+    pub max_flagged: Option<f32>,
+}
+
+impl Rules {
+    pub fn keeps(&self, quality: f32, flagged_share: f32) -> bool {
+        self.min_quality.is_none_or(|q| quality >= q) && self.max_flagged.is_none_or(|f| flagged_share <= f)
+    }
+}
+
+/// How records are laid out in an input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// JSONL for .jsonl/.ndjson names (also compressed), plain text otherwise.
+    Auto,
+    /// A document a line.
+    Text,
+    /// A JSON object a line, the text in a field.
+    Jsonl,
+}
+
+pub struct FilterOptions {
+    pub format: InputFormat,
+    /// JSONL field holding the text.
+    pub field: String,
+    pub rules: Rules,
+    /// Keep the best share (0–1) of documents instead of absolute rules (two passes over the
+    /// input: one to score, one to write).
+    pub keep_top: Option<f64>,
+    /// Keep every record and add an "mtcheck" object.
+    pub annotate: bool,
+    /// Longer lines are bad records (skipped as they stream past).
+    pub max_record_bytes: usize,
+}
+
+/// Counts of a run.
+#[derive(Clone, Default)]
+pub struct Stats {
+    pub records: u64,
+    pub kept: u64,
+    pub dropped: u64,
+    pub errors: u64,
+    /// Uncompressed bytes read.
+    pub bytes: u64,
+    pub histogram: QualityHistogram,
+}
+
+/// Hears what happens during a run: bad records and progress (for messages and a progress
+/// bar), and whether to stop.
+pub trait Observer {
+    /// A record (or a whole input, `line` 0) that could not be read.
+    fn bad_record(&mut self, input: &str, line: usize, message: &str);
+    /// Called after every batch.
+    fn progress(&mut self, stats: &Stats);
+    fn interrupted(&self) -> bool;
+}
+
+/// Where records go.
+pub struct Outputs {
+    pub kept: Output,
+    /// Dropped and unreadable records.
+    pub rejected: Option<Output>,
+}
+
+/// A record's verdict.
+enum Verdict {
+    Scored { quality: f32, flagged_share: f32, annotated: Option<Vec<u8>> },
+    Bad(String),
+}
+
+/// A line as read, with its number; `raw` is empty for a line over the length limit.
+struct RawLine {
+    number: usize,
+    raw: Vec<u8>,
+    too_long: Option<u64>,
+}
+
+/// A batch is scored once it holds this many bytes or lines.
+const BATCH_BYTES: usize = 4 << 20;
+const BATCH_LINES: usize = 8192;
+
+pub struct Filter {
+    pub scorer: DocumentScorer,
+    pub options: FilterOptions,
+}
+
+impl Filter {
+    /// Filters `inputs` into `outputs` and returns the counts. Bad records and unreadable
+    /// inputs are reported to `observer` and counted; the run goes on.
+    pub fn run(&self, inputs: &[PathBuf], outputs: &mut Outputs, observer: &mut dyn Observer) -> Result<Stats> {
+        let mut stats = Stats::default();
+        match self.options.keep_top {
+            None => {
+                for input in inputs {
+                    self.each_record(input, &mut stats, observer, &mut |stats, line, verdict| {
+                        write_verdict(outputs, stats, &line.raw, verdict, |q, f| self.options.rules.keeps(q, f))
+                    })?;
+                }
+            }
+            Some(share) => {
+                // Pass 1 scores and keeps each record's verdict in a spool file (8 bytes a
+                // record); pass 2 reads the input again and writes by the cut pass 1 found.
+                let mut spool = std::io::BufWriter::new(tempfile::tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?);
+                let mut stdin_copy = None;
+                let mut replayable = Vec::new();
+                for input in inputs {
+                    let input = if input.as_os_str() == "-" { stdin_copy.insert(spool_stdin()?).path().to_path_buf() } else { input.clone() };
+                    self.each_record(&input, &mut stats, observer, &mut |_, _, verdict| {
+                        let (q, f) = match verdict {
+                            Verdict::Scored { quality, flagged_share, .. } => (*quality, *flagged_share),
+                            Verdict::Bad(_) => (f32::NAN, f32::NAN),
+                        };
+                        spool.write_all(&q.to_le_bytes())?;
+                        spool.write_all(&f.to_le_bytes())
+                    })?;
+                    replayable.push(input);
+                }
+                let cut = stats.histogram.top_threshold(share);
+                let mut spool = spool.into_inner().map_err(|e| Error::io(std::env::temp_dir(), e.into_error()))?;
+                spool.rewind().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+                let mut spool = std::io::BufReader::new(spool);
+                let rules = self.options.rules;
+                for input in &replayable {
+                    self.replay(input, &mut spool, outputs, &mut stats, |q, f| q >= cut && rules.keeps(q, f))?;
+                }
+            }
+        }
+        Ok(stats)
+    }
+
+    /// Scores every record of `input` (in parallel batches) and hands each, in order, to
+    /// `each`. Counts records, errors and qualities into `stats`.
+    fn each_record(
+        &self,
+        input: &Path,
+        stats: &mut Stats,
+        observer: &mut dyn Observer,
+        each: &mut dyn FnMut(&mut Stats, &RawLine, &Verdict) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let name = display(input);
+        let jsonl = self.is_jsonl(input);
+        let mut reader = match open_reader(input) {
+            Ok(r) => LineReader::new(r, self.options.max_record_bytes),
+            Err(e) => {
+                stats.errors += 1;
+                observer.bad_record(&name, 0, &e.to_string());
+                return Ok(());
+            }
+        };
+        let mut failed = None;
+        while failed.is_none() {
+            if observer.interrupted() {
+                return Err(Error::Interrupted);
+            }
+            let (batch, read_error) = read_batch(&mut reader);
+            failed = read_error;
+            if batch.is_empty() && failed.is_none() {
+                break;
+            }
+            let verdicts: Vec<Verdict> = batch.par_iter().map(|line| self.verdict(line, jsonl)).collect();
+            for (line, verdict) in batch.iter().zip(&verdicts) {
+                stats.records += 1;
+                match verdict {
+                    Verdict::Scored { quality, .. } => stats.histogram.add(*quality),
+                    Verdict::Bad(message) => {
+                        stats.errors += 1;
+                        observer.bad_record(&name, line.number, message);
+                    }
+                }
+                each(stats, line, verdict).map_err(|e| Error::io(&name, e))?;
+            }
+            stats.bytes += batch.iter().map(|l| l.raw.len() as u64 + 1).sum::<u64>();
+            observer.progress(stats);
+        }
+        if let Some(e) = failed {
+            stats.errors += 1;
+            let hint = if matches!(crate::text::input::Compression::from_path(input), crate::text::input::Compression::None) { "" } else { " (truncated or corrupt compressed file?)" };
+            observer.bad_record(&name, reader.line + 1, &format!("read error: {e}{hint}; the rest of this input is skipped"));
+        }
+        Ok(())
+    }
+
+    /// Pass 2 of `--keep-top`: the records of `input` again, with their verdicts from `spool`.
+    fn replay(&self, input: &Path, spool: &mut impl Read, outputs: &mut Outputs, stats: &mut Stats, keeps: impl Fn(f32, f32) -> bool) -> Result<()> {
+        let name = display(input);
+        let Ok(reader) = open_reader(input) else { return Ok(()) }; // reported in pass 1
+        let mut reader = LineReader::new(reader, self.options.max_record_bytes);
+        let mut raw = Vec::new();
+        let mut entry = [0u8; 8];
+        while let Ok(Some(line)) = reader.next_line(&mut raw) {
+            if spool.read_exact(&mut entry).is_err() {
+                break; // pass 1 stopped here (a read error, reported then)
+            }
+            let q = f32::from_le_bytes(entry[..4].try_into().expect("4 bytes"));
+            let f = f32::from_le_bytes(entry[4..].try_into().expect("4 bytes"));
+            let verdict = if q.is_nan() { Verdict::Bad(String::new()) } else { Verdict::Scored { quality: q, flagged_share: f, annotated: None } };
+            if matches!(line, Line::TooLong(_)) {
+                raw.clear();
+            }
+            write_verdict(outputs, stats, &raw, &verdict, &keeps).map_err(|e| Error::io(&name, e))?;
+        }
+        Ok(())
+    }
+
+    fn is_jsonl(&self, input: &Path) -> bool {
+        match self.options.format {
+            InputFormat::Jsonl => true,
+            InputFormat::Text => false,
+            InputFormat::Auto => is_jsonl_name(input),
+        }
+    }
+
+    /// Reads, scores and (with --annotate) annotates one record.
+    fn verdict(&self, line: &RawLine, jsonl: bool) -> Verdict {
+        if let Some(length) = line.too_long {
+            return Verdict::Bad(format!("line of {length} bytes is over the limit of {} (--max-record-bytes); skipped", self.options.max_record_bytes));
+        }
+        let record = if jsonl { json_record(&line.raw, &self.options.field) } else { text_record(&line.raw) };
+        let record = match record {
+            Ok(r) => r,
+            Err(message) => return Verdict::Bad(message),
+        };
+        let report = self.scorer.check(&record.text);
+        let prose = report.sentences.iter().filter(|s| s.kind == SentenceKind::Prose);
+        let (sentences, flagged) = prose.fold((0usize, 0usize), |(n, f), s| (n + 1, f + usize::from(s.flagged)));
+        let flagged_share = flagged as f32 / sentences.max(1) as f32;
+        let annotated = self.options.annotate.then(|| {
+            let rules = self.options.keep_top.is_none().then_some(self.options.rules);
+            let a = annotate::annotation(&record.text, &report, rules.map(|r| r.keeps(report.quality, flagged_share)));
+            if jsonl {
+                annotate::annotate_json_line(&line.raw, &a)
+            } else {
+                annotate::annotate_text_line(&record.text, &a)
+            }
+        });
+        Verdict::Scored { quality: report.quality, flagged_share, annotated }
+    }
+}
+
+/// Writes one record where its verdict sends it and counts it.
+fn write_verdict(outputs: &mut Outputs, stats: &mut Stats, raw: &[u8], verdict: &Verdict, keeps: impl Fn(f32, f32) -> bool) -> std::io::Result<()> {
+    match verdict {
+        Verdict::Scored { annotated: Some(annotated), .. } => {
+            stats.kept += 1;
+            outputs.kept.write_line(annotated)
+        }
+        Verdict::Scored { quality, flagged_share, annotated: None } => {
+            if keeps(*quality, *flagged_share) {
+                stats.kept += 1;
+                outputs.kept.write_line(raw)
+            } else {
+                stats.dropped += 1;
+                outputs.rejected.as_mut().map_or(Ok(()), |r| r.write_line(raw))
+            }
+        }
+        // A line over the length limit has no bytes left to pass on.
+        Verdict::Bad(_) if raw.is_empty() => Ok(()),
+        Verdict::Bad(_) => outputs.rejected.as_mut().map_or(Ok(()), |r| r.write_line(raw)),
+    }
+}
+
+/// Reads lines until a batch is full; stops early at the end of the input or a read error
+/// (returned beside the lines read before it).
+fn read_batch<R: BufRead>(reader: &mut LineReader<R>) -> (Vec<RawLine>, Option<std::io::Error>) {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
+        let mut raw = Vec::new();
+        match reader.next_line(&mut raw) {
+            Ok(None) => break,
+            Ok(Some(line)) => {
+                bytes += raw.len();
+                let too_long = match line {
+                    Line::TooLong(n) => Some(n),
+                    Line::Read => None,
+                };
+                batch.push(RawLine { number: reader.line, raw, too_long });
+            }
+            Err(e) => return (batch, Some(e)),
+        }
+    }
+    (batch, None)
+}
+
+/// Copies standard input to a temporary file (for `--keep-top`, which reads its input twice).
+fn spool_stdin() -> Result<tempfile::NamedTempFile> {
+    let mut file = tempfile::NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(|e| Error::io("<stdin>", e))?;
+    Ok(file)
+}
+
+/// The files under `paths`: files as given, directories walked (sorted, hidden entries
+/// skipped), `-` for standard input.
+pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut out)?;
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// An input's name in messages.
+pub fn display(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
