@@ -7,10 +7,16 @@
 //! prose, so that a one-line record (a crawl sentence, a title) is still judged as text.
 
 use crate::text::Lines;
+use aho_corasick::AhoCorasick;
 use std::ops::Range;
+use std::sync::LazyLock;
 
-/// Phrases of page furniture (lower-case).
+/// Phrases of page furniture and web addresses (lower-case; matched ignoring ASCII case).
 const FURNITURE: &[&str] = &[
+    "http://",
+    "https://",
+    "www.",
+    "](",
     "all rights reserved",
     "click here",
     "copyright",
@@ -33,35 +39,40 @@ const FURNITURE: &[&str] = &[
 /// Whether the sentence at `bytes` of `text` is page furniture. `lines` indexes `text`;
 /// `has_prose` says whether the document has running prose at all.
 pub fn is_boilerplate(text: &str, lines: &Lines, bytes: &Range<usize>, has_prose: bool) -> bool {
+    // One pass over the sentence for all phrases (this runs on every sentence of a crawl).
+    static PHRASES: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(FURNITURE).expect("valid phrases"));
     let sentence = &text[bytes.clone()];
-    let lower = sentence.to_lowercase();
-    if has_address(&lower) || FURNITURE.iter().any(|p| lower.contains(p)) {
+    if PHRASES.is_match(sentence) || has_handle_or_email(sentence) {
         return true;
     }
     if !has_prose {
         return false;
     }
     let line = lines.around(text, bytes);
-    let words = line.split_whitespace().count();
+    let label = line.split_once(':');
+    let whole_line = line.len() == sentence.trim().len();
+    if !(whole_line || label.is_some() || line.starts_with("By ")) {
+        return false;
+    }
+    // Only "at most 12 words" matters: stop counting there (lines can be long paragraphs).
+    let words = line.split_whitespace().take(13).count();
     let ends_like_prose = line.trim_end().ends_with(['.', '!', '?', '"', '”', '…']);
     let byline = line.starts_with("By ") && words <= 8;
-    let label = line.split_once(':').is_some_and(|(head, _)| head.split_whitespace().count() <= 3 && words <= 10);
-    byline || label || (!ends_like_prose && words <= 12 && line.len() == sentence.trim().len())
+    let label = label.is_some_and(|(head, _)| head.split_whitespace().take(4).count() <= 3 && words <= 10);
+    byline || label || (!ends_like_prose && words <= 12 && whole_line)
 }
 
 /// Whether a line (the whole text of one line) reads as running prose: long enough and ending
 /// like a sentence.
 pub fn is_prose_line(line: &str) -> bool {
-    line.split_whitespace().count() >= 8 && line.trim_end().ends_with(['.', '!', '?', '"', '”'])
+    line.split_whitespace().take(8).count() >= 8 && line.trim_end().ends_with(['.', '!', '?', '"', '”'])
 }
 
-/// E-mail addresses, web addresses, markdown links and @handles.
-fn has_address(lower: &str) -> bool {
-    lower.contains("http://")
-        || lower.contains("https://")
-        || lower.contains("www.")
-        || lower.contains("](")
-        || lower.split_whitespace().any(|w| {
+/// E-mail addresses and @handles.
+fn has_handle_or_email(sentence: &str) -> bool {
+    sentence.contains('@')
+        && sentence.split_whitespace().any(|w| {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '@');
             w.starts_with('@') && w.len() > 1 || w.contains('@') && w.contains('.')
         })

@@ -12,7 +12,7 @@ use crate::boilerplate;
 use crate::error::{Error, Result};
 use crate::features::number_class;
 use crate::lm::LanguageModel;
-use crate::model_dir::{default_model_dir, open_lm_and_tokenizer, FAST_SCORER_FILE};
+use crate::model_dir::{default_model_dir, FAST_SCORER_FILE, LM_FILE, TOKENIZER_FILE};
 use crate::report::{Report, SentenceKind, SentenceReport};
 use crate::scorer::gbt::Forest;
 use crate::scorer::Calibration;
@@ -85,7 +85,9 @@ impl FastChecker {
         if !dir.is_dir() {
             return Err(Error::bad_model(dir, "no such model folder"));
         }
-        let (lm, tokenizer) = open_lm_and_tokenizer(dir)?;
+        // Bulk scoring: the LM in memory on huge pages (see LanguageModel::open_in_memory).
+        let lm = LanguageModel::open_in_memory(&dir.join(LM_FILE))?;
+        let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
         let scorer = FastScorer::load(&dir.join(FAST_SCORER_FILE))?;
         let threshold = scorer.threshold;
         Ok(FastChecker { lm, tokenizer, scorer, threshold })

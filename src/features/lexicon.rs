@@ -18,9 +18,21 @@ const FUNCTION_WORDS: &[&str] = &[
     "yours", "yourself", "yourselves",
 ];
 
-/// Whether the lower-cased `key` is a function word.
+/// Whether the lower-cased `key` is a function word. Called for every word of a crawl, so it
+/// searches only the words with the same first letter.
 pub fn is_function_word(key: &str) -> bool {
-    FUNCTION_WORDS.binary_search(&key).is_ok()
+    static BY_FIRST_LETTER: std::sync::LazyLock<Vec<std::ops::Range<usize>>> = std::sync::LazyLock::new(|| {
+        (b'a'..=b'z')
+            .map(|c| {
+                let start = FUNCTION_WORDS.partition_point(|w| w.as_bytes()[0] < c);
+                start..FUNCTION_WORDS.partition_point(|w| w.as_bytes()[0] <= c)
+            })
+            .collect()
+    });
+    match key.as_bytes().first() {
+        Some(&c) if c.is_ascii_lowercase() && key.len() <= 10 => FUNCTION_WORDS[BY_FIRST_LETTER[(c - b'a') as usize].clone()].binary_search(&key).is_ok(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -32,5 +44,7 @@ mod tests {
         assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(is_function_word("the") && is_function_word("whom"));
         assert!(!is_function_word("taliban") && !is_function_word("The"));
+        assert!(FUNCTION_WORDS.iter().all(|w| is_function_word(w) && w.len() <= 10));
+        assert!(!is_function_word("") && !is_function_word("zebra") && !is_function_word("é"));
     }
 }
