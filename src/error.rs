@@ -28,9 +28,6 @@ pub enum Error {
     /// A setting out of range.
     #[error("{0}")]
     Config(String),
-    /// The user interrupted the run (Ctrl-C).
-    #[error("interrupted")]
-    Interrupted,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

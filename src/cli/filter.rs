@@ -6,15 +6,13 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use mtcheck::fast::FastChecker;
-use mtcheck::filter::output::Output;
+use mtcheck::filter::output::{self, Output};
 use mtcheck::filter::{expand_inputs, DocumentScorer, Filter, FilterOptions, InputFormat, Observer, Outputs, Rules, Stats};
 use mtcheck::model_dir::default_model_dir;
 use mtcheck::Checker;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,20 +130,15 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
         },
         rejected: args.rejected.as_deref().map(Output::create).transpose()?,
     };
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = interrupted.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).ok();
-    let mut observer = Reporter::new(!args.quiet && std::io::stderr().is_terminal(), interrupted);
+    ctrlc::set_handler(|| {
+        output::remove_partial_files();
+        eprintln!("\nmtcheck filter: interrupted; no output file was written");
+        std::process::exit(130);
+    })
+    .ok();
+    let mut observer = Reporter::new(!args.quiet && std::io::stderr().is_terminal());
     let started = Instant::now();
-    let stats = match filter.run(&inputs, &mut outputs, &mut observer) {
-        Ok(stats) => stats,
-        Err(mtcheck::Error::Interrupted) => {
-            observer.bar.finish_and_clear();
-            eprintln!("mtcheck filter: interrupted; no output file was written");
-            return Ok(ExitCode::from(130));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let stats = filter.run(&inputs, &mut outputs, &mut observer)?;
     let (kept_name, rejected_name) = (outputs.kept.name().to_string(), outputs.rejected.as_ref().map(|r| r.name().to_string()));
     outputs.kept.finish()?;
     if let Some(r) = outputs.rejected {
@@ -190,11 +183,10 @@ fn check_args(args: &FilterArgs) -> Result<()> {
 struct Reporter {
     bar: ProgressBar,
     started: Instant,
-    interrupted: Arc<AtomicBool>,
 }
 
 impl Reporter {
-    fn new(show: bool, interrupted: Arc<AtomicBool>) -> Self {
+    fn new(show: bool) -> Self {
         let bar = if show {
             let bar = ProgressBar::new_spinner();
             bar.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").expect("valid template"));
@@ -203,7 +195,7 @@ impl Reporter {
         } else {
             ProgressBar::hidden()
         };
-        Reporter { bar, started: Instant::now(), interrupted }
+        Reporter { bar, started: Instant::now() }
     }
 }
 
@@ -225,9 +217,6 @@ impl Observer for Reporter {
         ));
     }
 
-    fn interrupted(&self) -> bool {
-        self.interrupted.load(Ordering::SeqCst)
-    }
 }
 
 /// The end-of-run summary: counts, speed and a histogram of document quality.

@@ -96,13 +96,12 @@ pub struct Stats {
 }
 
 /// Hears what happens during a run: bad records and progress (for messages and a progress
-/// bar), and whether to stop.
+/// bar).
 pub trait Observer {
     /// A record (or a whole input, `line` 0) that could not be read.
     fn bad_record(&mut self, input: &str, line: usize, message: &str);
     /// Called after every batch.
     fn progress(&mut self, stats: &Stats);
-    fn interrupted(&self) -> bool;
 }
 
 /// Where records go.
@@ -199,9 +198,6 @@ impl Filter {
         };
         let mut failed = None;
         while failed.is_none() {
-            if observer.interrupted() {
-                return Err(Error::Interrupted);
-            }
             let (batch, read_error) = read_batch(&mut reader);
             failed = read_error;
             if batch.is_empty() && failed.is_none() {

@@ -1,12 +1,30 @@
 //! Where the filter writes: standard output, or a file compressed by its extension (.gz,
 //! .zst) that appears under its name only when the run completes. Until then it is written
-//! as a hidden partial file beside it, removed if the run fails or is interrupted.
+//! as a hidden partial file beside it, removed if the run fails or is interrupted (the
+//! interrupt handler calls [`remove_partial_files`]).
 
 use crate::error::{Error, Result};
 use crate::text::input::Compression;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The partial files of the outputs being written.
+static PARTIAL_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes the partial files of unfinished outputs: for an interrupt handler, just before
+/// the process exits.
+pub fn remove_partial_files() {
+    let mut files = PARTIAL_FILES.lock().unwrap_or_else(|e| e.into_inner());
+    for file in files.drain(..) {
+        std::fs::remove_file(file).ok();
+    }
+}
+
+fn forget_partial_file(file: &Path) {
+    PARTIAL_FILES.lock().unwrap_or_else(|e| e.into_inner()).retain(|f| f != file);
+}
 
 /// An output being written.
 pub struct Output {
@@ -53,6 +71,9 @@ impl Output {
         let name = path.file_name().ok_or_else(|| Error::Config(format!("{}: not a file name", path.display())))?;
         let partial = path.with_file_name(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
         let target = if special { path } else { &partial };
+        if !special {
+            PARTIAL_FILES.lock().unwrap_or_else(|e| e.into_inner()).push(partial.clone());
+        }
         let file = BufWriter::with_capacity(1 << 20, File::create(target).map_err(|e| Error::io(path, e))?);
         let writer: Box<dyn FinishWrite> = match Compression::from_path(path) {
             Compression::None => Box::new(file),
@@ -82,6 +103,7 @@ impl Output {
         writer.finish().map_err(|e| Error::io(Path::new(&self.name), e))?;
         if let Some((partial, path)) = self.file.take() {
             std::fs::rename(&partial, &path).map_err(|e| Error::io(&path, e))?;
+            forget_partial_file(&partial);
         }
         Ok(())
     }
@@ -93,6 +115,7 @@ impl Drop for Output {
         if let Some((partial, _)) = &self.file {
             self.writer.take();
             std::fs::remove_file(partial).ok();
+            forget_partial_file(partial);
         }
     }
 }
