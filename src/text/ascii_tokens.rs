@@ -105,6 +105,7 @@ mod tests {
         }
     }
 
+    /// Every fast path (this one and the NFKC-stable one) against the library.
     #[test]
     fn matches_the_library_on_the_dev_sets() {
         let tokenizer = Tokenizer::english().unwrap();
@@ -115,6 +116,9 @@ mod tests {
             for line in lines.lines() {
                 let record: serde_json::Value = serde_json::from_str(line).unwrap();
                 let text = record["text"].as_str().unwrap_or("");
+                let mut all = Vec::new();
+                tokenizer.tokenize_into(text, &mut |t| all.push((t.start, t.end)));
+                assert_eq!(all, library(&tokenizer, text), "{set}: {text:?}");
                 if text.is_ascii() {
                     assert_eq!(fast(text), library(&tokenizer, text), "{set}: {text:?}");
                     checked += 1;

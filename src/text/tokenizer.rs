@@ -37,9 +37,10 @@ pub struct Token<'a> {
 /// The tokenizer front end shared by LM training and scoring.
 pub struct Tokenizer {
     inner: tokenizers::Tokenizer,
-    /// The definition is the English one, so ASCII text can take the hand-written path
-    /// ([`super::ascii_tokens`]) with identical output.
-    ascii_fast_path: bool,
+    /// With the English definition, text that NFKC leaves as it is takes a faster path with
+    /// identical output: [`super::ascii_tokens`] for ASCII, else this regex over the whole
+    /// text (no whitespace split needed: no alternative of the pattern matches whitespace).
+    fast_pattern: Option<regex::Regex>,
 }
 
 impl Tokenizer {
@@ -63,7 +64,8 @@ impl Tokenizer {
         let mut inner = tokenizers::Tokenizer::new(model);
         inner.with_normalizer(Some(NormalizerWrapper::NFKC(NFKC)));
         inner.with_pre_tokenizer(Some(PreTokenizerWrapper::Sequence(pre)));
-        Ok(Tokenizer { inner, ascii_fast_path: true })
+        let fast_pattern = regex::Regex::new(TOKEN_PATTERN).map_err(|e| Error::Tokenizer(e.to_string()))?;
+        Ok(Tokenizer { inner, fast_pattern: Some(fast_pattern) })
     }
 
     /// Loads a `tokenizer.json` (as written by [`Tokenizer::save`]).
@@ -78,8 +80,8 @@ impl Tokenizer {
             )));
         }
         let english = Tokenizer::english()?;
-        let ascii_fast_path = same_front_end(&inner, &english.inner);
-        Ok(Tokenizer { inner, ascii_fast_path })
+        let fast_pattern = english.fast_pattern.filter(|_| same_front_end(&inner, &english.inner));
+        Ok(Tokenizer { inner, fast_pattern })
     }
 
     /// Writes the definition as `tokenizer.json`.
@@ -98,12 +100,17 @@ impl Tokenizer {
 
     /// Streams the tokens of `text` to `sink` (no intermediate vector).
     pub fn tokenize_into<'a>(&self, text: &'a str, sink: &mut dyn FnMut(Token<'a>)) {
-        if self.ascii_fast_path && text.is_ascii() {
-            super::ascii_tokens::ascii_tokens(text.as_bytes(), |start, end| {
+        use unicode_normalization::{is_nfkc_quick, IsNormalized};
+        match &self.fast_pattern {
+            Some(_) if text.is_ascii() => super::ascii_tokens::ascii_tokens(text.as_bytes(), |start, end| {
                 sink(Token { text: Cow::Borrowed(&text[start..end]), start, end })
-            });
-        } else {
-            self.tokenize_with_library(text, sink);
+            }),
+            Some(pattern) if is_nfkc_quick(text.chars()) == IsNormalized::Yes => {
+                for m in pattern.find_iter(text) {
+                    sink(Token { text: Cow::Borrowed(m.as_str()), start: m.start(), end: m.end() });
+                }
+            }
+            _ => self.tokenize_with_library(text, sink),
         }
     }
 
@@ -230,7 +237,20 @@ mod tests {
             loaded.tokenize(text),
             Tokenizer::english().unwrap().tokenize(text)
         );
-        assert!(loaded.ascii_fast_path, "the saved English definition keeps the ASCII fast path");
+        assert!(loaded.fast_pattern.is_some(), "the saved English definition keeps the fast paths");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The fast paths give what the `tokenizers` pipeline gives, on text NFKC leaves alone
+        /// and on text it changes (ligatures, no-break spaces, full-width letters, ellipses).
+        #[test]
+        fn fast_paths_match_the_library(text in "[a-zA-Z0-9 .,:'\\-éñüßÉ\u{0301}\u{0308}’“”—–…\u{00a0}\u{2009}ﬁＡ１٣३कि日本Ωω\u{200b}\t\n@#$%]{0,40}") {
+            static TOK: std::sync::LazyLock<Tokenizer> = std::sync::LazyLock::new(|| Tokenizer::english().unwrap());
+            let mut library = Vec::new();
+            TOK.tokenize_with_library(&text, &mut |t| library.push(t));
+            proptest::prop_assert_eq!(TOK.tokenize(&text), library);
+        }
     }
 
     #[test]
