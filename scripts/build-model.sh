@@ -34,5 +34,5 @@ fi
   --threshold 0.44 --span-gate 0.54 --span-threshold 0.3
 ./target/release/mtcheck train fast ../shared/data/dev/mlqe-*-train.jsonl \
   --clean target/lm-data/heldout-wiki.txt --clean-paragraphs 4000 \
-  --trees 150 --depth 5 --learning-rate 0.08 --threshold 0.44
+  --trees 100 --depth 4 --learning-rate 0.1 --threshold 0.44
 du -b models/en/*

@@ -27,11 +27,11 @@ pub struct TrainFastArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Trees in the forest (each costs ~15 ns per sentence).
-    #[arg(long, default_value_t = 150)]
+    #[arg(long, default_value_t = 100)]
     pub trees: usize,
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 4)]
     pub depth: usize,
-    #[arg(long, default_value_t = 0.08)]
+    #[arg(long, default_value_t = 0.1)]
     pub learning_rate: f32,
     /// Default sentence threshold (flag below this quality).
     #[arg(long, default_value_t = 0.44)]

@@ -1,4 +1,4 @@
-//! The fast scorer: sentence quality from one small forest over sentence statistics
+//! The fast scorer: sentence quality from one small forest (100 trees of depth 4) over sentence statistics
 //! ([`features`]), for `mtcheck filter` on crawls, where the detector's full feature set and
 //! its 2,000 trees cost ~1 MB/s per core. It gives qualities and flags but no spans (spans
 //! need the token forest); `filter --scorer full` uses the detector instead. Stored as
