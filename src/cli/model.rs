@@ -2,7 +2,8 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use mtcheck::model_dir::{default_model_dir, LM_FILE, SCORER_FILE, TOKENIZER_FILE, TOPICS_FILE};
+use mtcheck::fast::FastScorer;
+use mtcheck::model_dir::{default_model_dir, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, TOKENIZER_FILE, TOPICS_FILE};
 use mtcheck::Checker;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,7 +26,7 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
     let dir = args.dir.unwrap_or_else(default_model_dir);
     let checker = Checker::with_model(&dir)?;
     println!("folder\t{}", dir.display());
-    for file in [LM_FILE, TOKENIZER_FILE, SCORER_FILE, TOPICS_FILE, "MODEL_CARD.md"] {
+    for file in [LM_FILE, TOKENIZER_FILE, SCORER_FILE, TOPICS_FILE, FAST_SCORER_FILE, "MODEL_CARD.md"] {
         match std::fs::metadata(dir.join(file)) {
             Ok(m) => println!("{file}\t{} bytes", m.len()),
             Err(_) => println!("{file}\tmissing"),
@@ -43,5 +44,13 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
     println!("thresholds\tflag below {}, spans below {} where P(garbled) >= {}", t.sentence, t.span_gate, t.token);
     println!("topic vectors\t{} words x {}", checker.topics().len(), checker.topics().dim);
     println!("trained on\t{}", scorer.provenance);
+    match FastScorer::load(&dir.join(FAST_SCORER_FILE)) {
+        Ok(fast) => {
+            println!("fast scorer\t{} trees over {} inputs, flag below {}", fast.forest.trees.len(), fast.inputs.len(), fast.threshold);
+            println!("fast calibration\tquality = sigmoid((score - {:.3}) / {:.3})", fast.calibration.center, fast.calibration.scale);
+        }
+        // Only `mtcheck filter` needs it: say why it cannot be used, as a fact about the folder.
+        Err(e) => println!("fast scorer\t{e}"),
+    }
     Ok(ExitCode::SUCCESS)
 }
