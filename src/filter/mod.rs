@@ -97,7 +97,7 @@ pub struct Stats {
 
 /// Hears what happens during a run: bad records and progress (for messages and a progress
 /// bar).
-pub trait Observer {
+pub trait Observer: Send {
     /// A record (or a whole input, `line` 0) that could not be read.
     fn bad_record(&mut self, input: &str, line: usize, message: &str);
     /// Called after every batch.
@@ -179,12 +179,16 @@ impl Filter {
 
     /// Scores every record of `input` (in parallel batches) and hands each, in order, to
     /// `each`. Counts records, errors and qualities into `stats`.
+    ///
+    /// Three stages overlap so that the cores never wait on one thread: a reader thread
+    /// decompresses and splits the next batch, the pool scores this one, and one of its
+    /// threads writes the previous one (`rayon::join`).
     fn each_record(
         &self,
         input: &Path,
         stats: &mut Stats,
         observer: &mut dyn Observer,
-        each: &mut dyn FnMut(&mut Stats, &RawLine, &Verdict) -> std::io::Result<()>,
+        each: &mut (dyn FnMut(&mut Stats, &RawLine, &Verdict) -> std::io::Result<()> + Send),
     ) -> Result<()> {
         let name = display(input);
         let jsonl = self.is_jsonl(input);
@@ -196,33 +200,66 @@ impl Filter {
                 return Ok(());
             }
         };
-        let mut failed = None;
-        while failed.is_none() {
-            let (batch, read_error) = read_batch(&mut reader);
-            failed = read_error;
-            if batch.is_empty() && failed.is_none() {
-                break;
-            }
-            let verdicts: Vec<Verdict> = batch.par_iter().map(|line| self.verdict(line, jsonl)).collect();
-            for (line, verdict) in batch.iter().zip(&verdicts) {
-                stats.records += 1;
-                match verdict {
-                    Verdict::Scored { quality, .. } => stats.histogram.add(*quality),
-                    Verdict::Bad(message) => {
-                        stats.errors += 1;
-                        observer.bad_record(&name, line.number, message);
-                    }
+        std::thread::scope(|scope| {
+            // Two batches in flight at most: memory stays bounded whatever the input's size.
+            let (send, batches) = std::sync::mpsc::sync_channel::<(Vec<RawLine>, Option<(usize, std::io::Error)>)>(1);
+            scope.spawn(move || loop {
+                let (batch, error) = read_batch(&mut reader);
+                let done = error.is_some() || batch.is_empty();
+                if send.send((batch, error.map(|e| (reader.line + 1, e)))).is_err() || done {
+                    return;
                 }
-                each(stats, line, verdict).map_err(|e| Error::io(&name, e))?;
+            });
+            let mut previous: Option<(Vec<RawLine>, Vec<Verdict>)> = None;
+            let mut failed = None;
+            loop {
+                let (batch, error) = batches.recv().unwrap_or_default();
+                failed = failed.or(error);
+                let (written, verdicts) = rayon::join(
+                    || match previous.take() {
+                        Some((lines, verdicts)) => self.emit(&name, &lines, &verdicts, stats, observer, each),
+                        None => Ok(()),
+                    },
+                    || batch.par_iter().map(|line| self.verdict(line, jsonl)).collect::<Vec<Verdict>>(),
+                );
+                written?;
+                if batch.is_empty() {
+                    break;
+                }
+                previous = Some((batch, verdicts));
             }
-            stats.bytes += batch.iter().map(|l| l.raw.len() as u64 + 1).sum::<u64>();
-            observer.progress(stats);
+            if let Some((line, e)) = failed {
+                stats.errors += 1;
+                let hint = if matches!(crate::text::input::Compression::from_path(input), crate::text::input::Compression::None) { "" } else { " (truncated or corrupt compressed file?)" };
+                observer.bad_record(&name, line, &format!("read error: {e}{hint}; the rest of this input is skipped"));
+            }
+            Ok(())
+        })
+    }
+
+    /// Counts a scored batch, reports its bad records and hands each record to `each`.
+    fn emit(
+        &self,
+        name: &str,
+        lines: &[RawLine],
+        verdicts: &[Verdict],
+        stats: &mut Stats,
+        observer: &mut dyn Observer,
+        each: &mut (dyn FnMut(&mut Stats, &RawLine, &Verdict) -> std::io::Result<()> + Send),
+    ) -> Result<()> {
+        for (line, verdict) in lines.iter().zip(verdicts) {
+            stats.records += 1;
+            match verdict {
+                Verdict::Scored { quality, .. } => stats.histogram.add(*quality),
+                Verdict::Bad(message) => {
+                    stats.errors += 1;
+                    observer.bad_record(name, line.number, message);
+                }
+            }
+            each(stats, line, verdict).map_err(|e| Error::io(name, e))?;
         }
-        if let Some(e) = failed {
-            stats.errors += 1;
-            let hint = if matches!(crate::text::input::Compression::from_path(input), crate::text::input::Compression::None) { "" } else { " (truncated or corrupt compressed file?)" };
-            observer.bad_record(&name, reader.line + 1, &format!("read error: {e}{hint}; the rest of this input is skipped"));
-        }
+        stats.bytes += lines.iter().map(|l| l.raw.len() as u64 + 1).sum::<u64>();
+        observer.progress(stats);
         Ok(())
     }
 
