@@ -136,7 +136,9 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
         std::process::exit(130);
     })
     .ok();
-    let mut observer = Reporter::new(!args.quiet && std::io::stderr().is_terminal());
+    // A bar against the inputs' sizes when they are all files; a spinner for stdin.
+    let total = inputs.iter().map(|p| std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len())).sum::<Option<u64>>();
+    let mut observer = Reporter::new(!args.quiet && std::io::stderr().is_terminal(), total);
     let started = Instant::now();
     let stats = filter.run(&inputs, &mut outputs, &mut observer)?;
     let (kept_name, rejected_name) = (outputs.kept.name().to_string(), outputs.rejected.as_ref().map(|r| r.name().to_string()));
@@ -186,15 +188,21 @@ struct Reporter {
 }
 
 impl Reporter {
-    fn new(show: bool) -> Self {
-        let bar = if show {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").expect("valid template"));
-            bar.enable_steady_tick(Duration::from_millis(200));
-            bar
-        } else {
-            ProgressBar::hidden()
+    fn new(show: bool, total_bytes: Option<u64>) -> Self {
+        let bar = match (show, total_bytes) {
+            (false, _) => ProgressBar::hidden(),
+            (true, Some(total)) => {
+                let bar = ProgressBar::new(total);
+                bar.set_style(ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} (eta {eta})").expect("valid template"));
+                bar
+            }
+            (true, None) => {
+                let bar = ProgressBar::new_spinner();
+                bar.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").expect("valid template"));
+                bar
+            }
         };
+        bar.enable_steady_tick(Duration::from_millis(200));
         Reporter { bar, started: Instant::now() }
     }
 }
@@ -207,6 +215,7 @@ impl Observer for Reporter {
 
     fn progress(&mut self, stats: &Stats) {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        self.bar.set_position(stats.input_bytes);
         self.bar.set_message(format!(
             "{} docs · {:.0} docs/s · {:.1} MB/s · kept {:.1}% · {} errors",
             stats.records,

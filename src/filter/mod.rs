@@ -17,7 +17,7 @@ pub mod records;
 use crate::error::{Error, Result};
 use crate::fast::FastChecker;
 use crate::report::{Report, SentenceKind};
-use crate::text::input::{is_jsonl_name, open_reader};
+use crate::text::input::{is_jsonl_name, open_counted, open_reader};
 use crate::Checker;
 use histogram::QualityHistogram;
 use output::Output;
@@ -25,6 +25,8 @@ use rayon::prelude::*;
 use records::{json_record, text_record, Line, LineReader};
 use std::io::{BufRead, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// What scores the documents.
 pub enum DocumentScorer {
@@ -92,6 +94,9 @@ pub struct Stats {
     pub errors: u64,
     /// Uncompressed bytes read.
     pub bytes: u64,
+    /// Bytes read from the input files themselves (compressed, when they are): progress
+    /// against their sizes.
+    pub input_bytes: u64,
     pub histogram: QualityHistogram,
 }
 
@@ -192,7 +197,8 @@ impl Filter {
     ) -> Result<()> {
         let name = display(input);
         let jsonl = self.is_jsonl(input);
-        let mut reader = match open_reader(input) {
+        let counter = Arc::new(AtomicU64::new(0));
+        let mut reader = match open_counted(input, counter.clone()) {
             Ok(r) => LineReader::new(r, self.options.max_record_bytes),
             Err(e) => {
                 stats.errors += 1;
@@ -200,6 +206,8 @@ impl Filter {
                 return Ok(());
             }
         };
+        let start = stats.input_bytes;
+        let progress = |stats: &mut Stats| stats.input_bytes = start + counter.load(Ordering::Relaxed);
         std::thread::scope(|scope| {
             // Two batches in flight at most: memory stays bounded whatever the input's size.
             let (send, batches) = std::sync::mpsc::sync_channel::<(Vec<RawLine>, Option<(usize, std::io::Error)>)>(1);
@@ -217,7 +225,10 @@ impl Filter {
                 failed = failed.or(error);
                 let (written, verdicts) = rayon::join(
                     || match previous.take() {
-                        Some((lines, verdicts)) => self.emit(&name, &lines, &verdicts, stats, observer, each),
+                        Some((lines, verdicts)) => {
+                            progress(stats);
+                            self.emit(&name, &lines, &verdicts, stats, observer, each)
+                        }
                         None => Ok(()),
                     },
                     || batch.par_iter().map(|line| self.verdict(line, jsonl)).collect::<Vec<Verdict>>(),

@@ -4,6 +4,22 @@ use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// A reader that counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
 
 /// Compression of a file, chosen by its extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,11 +48,18 @@ pub fn is_jsonl_name(path: &Path) -> bool {
 
 /// Opens `path` ("-" is standard input) for buffered reading, decompressing by extension.
 pub fn open_reader(path: &Path) -> Result<Box<dyn BufRead + Send>> {
-    let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+    open_counted(path, Arc::default())
+}
+
+/// [`open_reader`], adding the number of bytes read from `path` itself (compressed, when it
+/// is) to `counter`: progress through a file of known size.
+pub fn open_counted(path: &Path, counter: Arc<AtomicU64>) -> Result<Box<dyn BufRead + Send>> {
+    let file: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(io::stdin())
     } else {
         Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
     };
+    let raw = Box::new(Counted { inner: file, counter });
     Ok(match Compression::from_path(path) {
         Compression::None => Box::new(BufReader::with_capacity(1 << 20, raw)),
         Compression::Gzip => Box::new(BufReader::with_capacity(
