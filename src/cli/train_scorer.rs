@@ -13,10 +13,11 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// What both scorers learn from, and where they are written.
 #[derive(Args)]
-pub struct TrainScorerArgs {
-    /// Labelled sets (mtcheck-eval v1 with human_quality and bad tags), e.g.
-    /// ../shared/data/dev/mlqe-*-train.jsonl. Never the dev sets: they are for tuning.
+pub struct TrainingData {
+    /// Labelled sets (mtcheck-eval v1 with human_quality, and bad tags for the token forest),
+    /// e.g. ../shared/data/dev/mlqe-*-train.jsonl. Never the dev sets: they are for tuning.
     #[arg(required = true)]
     pub sets: Vec<PathBuf>,
     /// Clean human text held out of LM training, a paragraph a line: calibrates quality.
@@ -25,6 +26,18 @@ pub struct TrainScorerArgs {
     /// Paragraphs of --clean to use.
     #[arg(long, default_value_t = 4000)]
     pub clean_paragraphs: usize,
+    /// Model folder with lm.mtlm, tokenizer.json (and topics.bin, if the scorer uses it); the
+    /// trained file is written there unless -o says otherwise.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct TrainScorerArgs {
+    #[command(flatten)]
+    pub data: TrainingData,
     /// Also train on synthetic MT-like damage of this clean text (held out of LM training;
     /// when it is the --clean file, the paragraphs after the calibration ones are used).
     #[arg(long)]
@@ -42,12 +55,6 @@ pub struct TrainScorerArgs {
     /// Leave a feature out (for ablation; repeatable).
     #[arg(long)]
     pub without: Vec<String>,
-    /// Model folder with lm.mtlm, tokenizer.json and (optionally) topics.bin; scorer.json is
-    /// written there unless -o says otherwise.
-    #[arg(long)]
-    pub model: Option<PathBuf>,
-    #[arg(short, long)]
-    pub output: Option<PathBuf>,
     /// Trees in the sentence and the token forest.
     #[arg(long, default_value_t = 400)]
     pub trees: usize,
@@ -74,15 +81,15 @@ pub struct TrainScorerArgs {
 }
 
 pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
-    let dir = args.model.clone().unwrap_or_else(default_model_dir);
+    let dir = args.data.model.clone().unwrap_or_else(default_model_dir);
     let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
     let topics_path = dir.join(TOPICS_FILE);
     let topics = if topics_path.exists() { TopicVectors::load(&topics_path)? } else { TopicVectors::default() };
     let params = Params { trees: args.trees, depth: args.depth, learning_rate: args.learning_rate, colsample: args.colsample, ..Params::default() };
     let options = TrainOptions {
-        sets: args.sets.clone(),
-        clean: args.clean.clone(),
-        clean_paragraphs: args.clean_paragraphs,
+        sets: args.data.sets.clone(),
+        clean: args.data.clean.clone(),
+        clean_paragraphs: args.data.clean_paragraphs,
         damage: args.damage.clone(),
         damage_paragraphs: args.damage_paragraphs,
         sentence_params: params.clone(),
@@ -95,7 +102,7 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
     };
     let models = FeatureModels { lm: &lm, tokenizer: &tokenizer, topics: &topics };
     let model = train(&models, &options)?;
-    let out = args.output.unwrap_or_else(|| dir.join(SCORER_FILE));
+    let out = args.data.output.unwrap_or_else(|| dir.join(SCORER_FILE));
     model.save(&out)?;
     eprintln!("wrote {} (calibration center {:.3} scale {:.3})", out.display(), model.calibration.center, model.calibration.scale);
     Ok(ExitCode::SUCCESS)
