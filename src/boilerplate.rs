@@ -49,14 +49,15 @@ pub fn is_boilerplate(text: &str, lines: &Lines, bytes: &Range<usize>, has_prose
     if !has_prose {
         return false;
     }
+    // The line rules below all need a line of at most 12 words: stop counting there, and
+    // look no further into longer lines (a line can be a whole paragraph, or a whole file).
     let line = lines.around(text, bytes);
-    let label = line.split_once(':');
-    let whole_line = line.len() == sentence.trim().len();
-    if !(whole_line || label.is_some() || line.starts_with("By ")) {
+    let words = line.split_whitespace().take(13).count();
+    if words > 12 {
         return false;
     }
-    // Only "at most 12 words" matters: stop counting there (lines can be long paragraphs).
-    let words = line.split_whitespace().take(13).count();
+    let label = line.split_once(':');
+    let whole_line = line.len() == sentence.trim().len();
     let ends_like_prose = line.trim_end().ends_with(['.', '!', '?', '"', '”', '…']);
     let byline = line.starts_with("By ") && words <= 8;
     let label = label.is_some_and(|(head, _)| head.split_whitespace().take(4).count() <= 3 && words <= 10);
