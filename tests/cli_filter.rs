@@ -114,7 +114,12 @@ fn gz_and_zst_round_trip() {
     enc.finish().unwrap();
     let zst = dir.path().join("in.jsonl.zst");
     std::fs::write(&zst, zstd::encode_all(&body[..], 3).unwrap()).unwrap();
-    for (input, output) in [(&gz, "out.jsonl.zst"), (&zst, "out.jsonl.gz"), (&zst, "out.jsonl")] {
+    // Compressed input is also recognized by its magic bytes: on stdin, or misnamed.
+    let misnamed = dir.path().join("really-zst.jsonl");
+    std::fs::copy(&zst, &misnamed).unwrap();
+    let from_stdin = mtcheck(&["filter", "-", "--input-format", "jsonl", "--min-quality", "0.6"], &std::fs::read(&gz).unwrap());
+    assert_eq!(from_stdin.stdout, expected, "gzip on stdin");
+    for (input, output) in [(&gz, "out.jsonl.zst"), (&zst, "out.jsonl.gz"), (&zst, "out.jsonl"), (&misnamed, "out2.jsonl")] {
         let out = dir.path().join(output);
         let (code, stderr) = run(&["filter", input.to_str().unwrap(), "--min-quality", "0.6", "-o", out.to_str().unwrap()]);
         assert_eq!(code, Some(0), "{stderr}");
@@ -167,7 +172,7 @@ fn keep_top_keeps_the_best_share_from_files_and_stdin() {
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["mtcheck"]["quality"].as_f64().unwrap())
         .collect();
     let from_file = mtcheck(&["filter", path.to_str().unwrap(), "--keep-top", "30%"], b"");
-    let from_stdin = mtcheck(&["filter", "--keep-top", "30", "--input-format", "jsonl"], std::fs::read(&path).unwrap().as_slice());
+    let from_stdin = mtcheck(&["filter", "--keep-top", "30"], std::fs::read(&path).unwrap().as_slice()); // JSONL recognized by its `{`
     assert_eq!(from_file.stdout, from_stdin.stdout);
     let kept: Vec<String> = std::str::from_utf8(&from_file.stdout).unwrap().lines().map(str::to_string).collect();
     assert!((60..=62).contains(&kept.len()), "30% of 200: {}", kept.len());

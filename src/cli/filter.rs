@@ -27,7 +27,8 @@ pub enum ScorerChoice {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FilterInputFormat {
-    /// JSONL for .jsonl/.ndjson names (also compressed), plain text otherwise.
+    /// JSONL for .jsonl/.ndjson names (also compressed), text for .txt; others (and stdin)
+    /// are JSONL when they start with `{`.
     Auto,
     /// A document a line.
     Text,

@@ -63,7 +63,8 @@ impl Rules {
 /// How records are laid out in an input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputFormat {
-    /// JSONL for .jsonl/.ndjson names (also compressed), plain text otherwise.
+    /// JSONL for .jsonl/.ndjson names (also compressed), plain text for .txt names; other
+    /// names and stdin are JSONL when they start with `{`.
     Auto,
     /// A document a line.
     Text,
@@ -196,7 +197,6 @@ impl Filter {
         each: &mut (dyn FnMut(&mut Stats, &RawLine, &Verdict) -> std::io::Result<()> + Send),
     ) -> Result<()> {
         let name = display(input);
-        let jsonl = self.is_jsonl(input);
         let counter = Arc::new(AtomicU64::new(0));
         let mut reader = match open_counted(input, counter.clone()) {
             Ok(r) => LineReader::new(r, self.options.max_record_bytes),
@@ -206,6 +206,7 @@ impl Filter {
                 return Ok(());
             }
         };
+        let jsonl = self.is_jsonl(input, &mut reader);
         let start = stats.input_bytes;
         let progress = |stats: &mut Stats| stats.input_bytes = start + counter.load(Ordering::Relaxed);
         std::thread::scope(|scope| {
@@ -296,11 +297,15 @@ impl Filter {
         Ok(())
     }
 
-    fn is_jsonl(&self, input: &Path) -> bool {
+    fn is_jsonl<R: BufRead>(&self, input: &Path, reader: &mut LineReader<R>) -> bool {
+        let text_name = input.to_string_lossy().trim_end_matches(".gz").trim_end_matches(".zst").ends_with(".txt");
         match self.options.format {
             InputFormat::Jsonl => true,
             InputFormat::Text => false,
-            InputFormat::Auto => is_jsonl_name(input),
+            InputFormat::Auto if is_jsonl_name(input) => true,
+            InputFormat::Auto if text_name => false,
+            // A read error here shows up again at the first line.
+            InputFormat::Auto => matches!(reader.first_byte(), Ok(Some(b'{'))),
         }
     }
 

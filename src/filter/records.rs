@@ -30,6 +30,13 @@ impl<R: BufRead> LineReader<R> {
         LineReader { inner, max_bytes, line: 0, bytes: 0 }
     }
 
+    /// The first byte of the input that is not whitespace (None for empty input), without
+    /// consuming anything: what JSONL starts with.
+    pub fn first_byte(&mut self) -> io::Result<Option<u8>> {
+        let available = self.inner.fill_buf()?;
+        Ok(available.iter().copied().find(|b| !b.is_ascii_whitespace()))
+    }
+
     /// Reads the next line into `buf` (cleared first); None at the end of the input.
     pub fn next_line(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Line>> {
         buf.clear();

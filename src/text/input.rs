@@ -21,7 +21,7 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-/// Compression of a file, chosen by its extension.
+/// Compression of a file, as its extension says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compression {
     None,
@@ -46,7 +46,8 @@ pub fn is_jsonl_name(path: &Path) -> bool {
     name.ends_with(".jsonl") || name.ends_with(".ndjson")
 }
 
-/// Opens `path` ("-" is standard input) for buffered reading, decompressing by extension.
+/// Opens `path` ("-" is standard input) for buffered reading, decompressing `.gz` and `.zst`
+/// by extension, or by their magic bytes whatever the name (stdin, a misnamed file).
 pub fn open_reader(path: &Path) -> Result<Box<dyn BufRead + Send>> {
     open_counted(path, Arc::default())
 }
@@ -59,16 +60,26 @@ pub fn open_counted(path: &Path, counter: Arc<AtomicU64>) -> Result<Box<dyn BufR
     } else {
         Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
     };
-    let raw = Box::new(Counted { inner: file, counter });
-    Ok(match Compression::from_path(path) {
-        Compression::None => Box::new(BufReader::with_capacity(1 << 20, raw)),
-        Compression::Gzip => Box::new(BufReader::with_capacity(
-            1 << 20,
-            flate2::read::MultiGzDecoder::new(raw),
-        )),
+    let mut raw = BufReader::with_capacity(1 << 20, Counted { inner: file, counter });
+    let compression = match Compression::from_path(path) {
+        Compression::None => {
+            let head = raw.fill_buf().map_err(|e| Error::io(path, e))?;
+            if head.starts_with(&[0x1f, 0x8b]) {
+                Compression::Gzip
+            } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+                Compression::Zstd
+            } else {
+                Compression::None
+            }
+        }
+        named => named,
+    };
+    Ok(match compression {
+        Compression::None => Box::new(raw),
+        Compression::Gzip => Box::new(BufReader::with_capacity(1 << 20, flate2::read::MultiGzDecoder::new(raw))),
         Compression::Zstd => Box::new(BufReader::with_capacity(
             1 << 20,
-            zstd::stream::read::Decoder::new(raw).map_err(|e| Error::io(path, e))?,
+            zstd::stream::read::Decoder::with_buffer(raw).map_err(|e| Error::io(path, e))?,
         )),
     })
 }
