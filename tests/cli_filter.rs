@@ -270,3 +270,44 @@ fn an_interrupted_run_leaves_no_output_file() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+#[test]
+fn directories_are_walked_in_order_and_hidden_files_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = mixed_records(3);
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    write(&dir.path().join("sub"), "b.jsonl", &input[2..4]);
+    write(dir.path(), "a.jsonl", &input[..2]);
+    write(dir.path(), ".hidden.jsonl", &input[4..]);
+    let text = dir.path().join("c.txt.gz");
+    let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&text).unwrap(), flate2::Compression::default());
+    enc.write_all(b"The council approved the budget on Tuesday after a long debate.\n").unwrap();
+    enc.finish().unwrap();
+    let out = mtcheck(&["filter", dir.path().to_str().unwrap(), "--min-quality", "0"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut expected: Vec<String> = input[..2].to_vec();
+    expected.push("The council approved the budget on Tuesday after a long debate.".to_string());
+    expected.extend_from_slice(&input[2..4]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn max_flagged_keeps_documents_by_their_share_of_flagged_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = mixed_records(100);
+    let path = write(dir.path(), "in.jsonl", &input);
+    let annotated = mtcheck(&["filter", path.to_str().unwrap(), "--annotate", "--scorer", "fast", "--max-flagged", "0"], b"");
+    let keep: Vec<bool> = std::str::from_utf8(&annotated.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let m = serde_json::from_str::<serde_json::Value>(l).unwrap()["mtcheck"].clone();
+            assert_eq!(m["keep"].as_bool().unwrap(), m["flagged_sentences"].as_array().unwrap().is_empty());
+            m["keep"].as_bool().unwrap()
+        })
+        .collect();
+    let kept = mtcheck(&["filter", path.to_str().unwrap(), "--max-flagged", "0"], b"");
+    let expected: Vec<&str> = input.iter().zip(&keep).filter(|(_, &k)| k).map(|(l, _)| l.as_str()).collect();
+    assert_eq!(std::str::from_utf8(&kept.stdout).unwrap().lines().collect::<Vec<_>>(), expected);
+    assert!(expected.len() > 20 && expected.len() < 200, "some flagged, some not: {}", expected.len());
+}
