@@ -17,7 +17,7 @@ pub mod records;
 use crate::error::{Error, Result};
 use crate::fast::FastChecker;
 use crate::report::{Report, SentenceKind};
-use crate::text::input::{is_jsonl_name, open_counted, open_reader};
+use crate::text::input::{is_jsonl_name, is_text_name, open_counted, open_reader};
 use crate::Checker;
 use histogram::QualityHistogram;
 use output::Output;
@@ -298,12 +298,11 @@ impl Filter {
     }
 
     fn is_jsonl<R: BufRead>(&self, input: &Path, reader: &mut LineReader<R>) -> bool {
-        let text_name = input.to_string_lossy().trim_end_matches(".gz").trim_end_matches(".zst").ends_with(".txt");
         match self.options.format {
             InputFormat::Jsonl => true,
             InputFormat::Text => false,
             InputFormat::Auto if is_jsonl_name(input) => true,
-            InputFormat::Auto if text_name => false,
+            InputFormat::Auto if is_text_name(input) => false,
             // A read error here shows up again at the first line.
             InputFormat::Auto => matches!(reader.first_byte(), Ok(Some(b'{'))),
         }

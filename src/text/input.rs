@@ -46,6 +46,12 @@ pub fn is_jsonl_name(path: &Path) -> bool {
     name.ends_with(".jsonl") || name.ends_with(".ndjson")
 }
 
+/// Whether `path` names plain text (`.txt`, also compressed).
+pub fn is_text_name(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.trim_end_matches(".gz").trim_end_matches(".zst").ends_with(".txt")
+}
+
 /// Opens `path` ("-" is standard input) for buffered reading, decompressing `.gz` and `.zst`
 /// by extension, or by their magic bytes whatever the name (stdin, a misnamed file).
 pub fn open_reader(path: &Path) -> Result<Box<dyn BufRead + Send>> {
