@@ -71,7 +71,11 @@ fn every_record_is_accounted_for_and_kept_ones_pass_through_byte_for_byte() {
     let path = dir.path().join("mixed.jsonl");
     std::fs::write(&path, &raw).unwrap();
     let (kept, rejected) = (dir.path().join("kept.jsonl"), dir.path().join("rejected.jsonl"));
-    let (code, stderr) = run(&["filter", path.to_str().unwrap(), "--min-quality", "0.55", "-o", kept.to_str().unwrap(), "--rejected", rejected.to_str().unwrap()]);
+    let stats = dir.path().join("stats.json");
+    let (code, stderr) = run(&[
+        "filter", path.to_str().unwrap(), "--min-quality", "0.55", "-o", kept.to_str().unwrap(),
+        "--rejected", rejected.to_str().unwrap(), "--stats", stats.to_str().unwrap(),
+    ]);
     assert_eq!(code, Some(2), "bad records make the exit code 2: {stderr}");
     let all: Vec<String> = String::from_utf8_lossy(&raw).lines().map(str::to_string).collect();
     let (kept, rejected) = (lines(&kept), lines(&rejected));
@@ -82,6 +86,12 @@ fn every_record_is_accounted_for_and_kept_ones_pass_through_byte_for_byte() {
     }
     assert!(stderr.contains(&format!("mixed.jsonl:{}: invalid UTF-8", all.len())), "{stderr}");
     assert!(stderr.contains(&format!("read {} records", all.len())) && stderr.contains("errors            5"), "{stderr}");
+    let stats: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(stats["read"], all.len());
+    assert_eq!((stats["kept"].as_u64(), stats["errors"].as_u64()), (Some(kept.len() as u64), Some(5)));
+    assert_eq!(stats["kept"].as_u64().unwrap() + stats["dropped"].as_u64().unwrap() + 5, all.len() as u64);
+    let histogram: u64 = stats["quality_histogram"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(histogram, all.len() as u64 - 5, "every scored record is in the histogram");
     // It keeps clean news and drops poor machine translation.
     let kept_news = kept.iter().filter(|l| l.contains("example.org")).count();
     let kept_mt = kept.iter().filter(|l| l.contains("\"mt-")).count();

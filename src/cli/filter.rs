@@ -82,6 +82,10 @@ pub struct FilterArgs {
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also write the summary as JSON to this file (counts, bytes, seconds, the --keep-top
+    /// cut, document quality in 10 bins), for pipelines.
+    #[arg(long)]
+    pub stats: Option<PathBuf>,
 }
 
 fn parse_percent(s: &str) -> std::result::Result<f64, String> {
@@ -150,6 +154,19 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
     observer.bar.finish_and_clear();
     if !args.quiet {
         eprint!("{}", summary(&stats, started.elapsed(), &kept_name, rejected_name.as_deref(), &args));
+    }
+    if let Some(path) = &args.stats {
+        let json = serde_json::json!({
+            "read": stats.records,
+            "kept": stats.kept,
+            "dropped": stats.dropped,
+            "errors": stats.errors,
+            "bytes": stats.bytes,
+            "seconds": started.elapsed().as_secs_f64(),
+            "keep_top_cut": args.keep_top.map(|share| stats.histogram.top_threshold(share)),
+            "quality_histogram": stats.histogram.coarse(10),
+        });
+        std::fs::write(path, format!("{json}\n")).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(ExitCode::from(if stats.errors > 0 { super::EXIT_ERROR } else { 0 }))
 }
