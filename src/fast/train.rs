@@ -4,10 +4,9 @@
 
 use super::{features, sentence_rows, FastScorer, FORMAT};
 use crate::error::{Error, Result};
-use crate::eval::read_set;
 use crate::lm::LanguageModel;
 use crate::scorer::gbt::{Forest, Loss, Params};
-use crate::scorer::train::{fit_calibration, read_paragraphs, standardized_quality};
+use crate::scorer::train::{fit_calibration, labelled_set, read_paragraphs};
 use crate::scorer::Calibration;
 use crate::text::Tokenizer;
 use ndarray::Array2;
@@ -30,10 +29,8 @@ pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptio
     let (mut rows, mut targets) = (Vec::new(), Vec::new());
     let mut set_sizes = Vec::new();
     for path in &options.sets {
-        let records = read_set(path)?;
-        let z = standardized_quality(&records)
-            .ok_or_else(|| Error::Training(format!("{}: needs human_quality on its records", path.display())))?;
-        set_sizes.push(serde_json::json!({"set": path.display().to_string(), "records": records.len()}));
+        let (records, z, size) = labelled_set(path)?;
+        set_sizes.push(size);
         let per_record: Vec<(Vec<f32>, Vec<f32>)> = records
             .par_iter()
             .zip(&z)

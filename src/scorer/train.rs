@@ -82,10 +82,8 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
     let mut data = Dataset::default();
     let mut set_sizes = Vec::new();
     for path in &options.sets {
-        let records = read_set(path)?;
-        let targets = standardized_quality(&records)
-            .ok_or_else(|| Error::Training(format!("{}: needs human_quality on its records", path.display())))?;
-        set_sizes.push(serde_json::json!({"set": path.display().to_string(), "records": records.len()}));
+        let (records, targets, size) = labelled_set(path)?;
+        set_sizes.push(size);
         data.extend(dataset(models, &shape, &records, &targets));
     }
     if let Some(path) = &options.damage {
@@ -249,8 +247,18 @@ fn damaged_records(tokenizer: &Tokenizer, paragraphs: &[String]) -> Vec<EvalReco
     sentences.iter().flat_map(|t| damage::records(t, &donors, &mut rng)).collect()
 }
 
+/// A labelled set's records, their human quality z-scored within the set, and its size for the
+/// provenance.
+pub(crate) fn labelled_set(path: &std::path::Path) -> Result<(Vec<EvalRecord>, Vec<f32>, serde_json::Value)> {
+    let records = read_set(path)?;
+    let targets = standardized_quality(&records)
+        .ok_or_else(|| Error::Training(format!("{}: needs human_quality on its records", path.display())))?;
+    let size = serde_json::json!({"set": path.display().to_string(), "records": records.len()});
+    Ok((records, targets, size))
+}
+
 /// Human quality z-scored within the set (sets use different scales).
-pub(crate) fn standardized_quality(records: &[EvalRecord]) -> Option<Vec<f32>> {
+fn standardized_quality(records: &[EvalRecord]) -> Option<Vec<f32>> {
     let q: Vec<f64> = records.iter().map(|r| r.human_quality).collect::<Option<_>>()?;
     let mean = q.iter().sum::<f64>() / q.len() as f64;
     let sd = (q.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / q.len() as f64).sqrt().max(1e-9);
