@@ -99,8 +99,9 @@ impl LanguageModel {
 
     /// Reads the whole model into memory backed by huge pages where the system allows
     /// (`MADV_HUGEPAGE`): each query touches a few random places of a large file, and with
-    /// 4 KB pages most of them also miss the TLB. Costs a read of the file (~30 ms per
-    /// 100 MB); pays off when scoring many megabytes of text (`mtcheck filter`).
+    /// 4 KB pages most of them also miss the TLB. Costs a read of the file and the kernel
+    /// zeroing fresh pages (0.1–0.25 s for the shipped model on one thread of this VM, less on
+    /// all cores); pays off when scoring many megabytes of text (`mtcheck filter`).
     pub fn open_in_memory(path: &Path) -> Result<Self> {
         Self::open_with(path, Loading::InMemory)
     }
@@ -280,16 +281,18 @@ impl LanguageModel {
     /// will read (its unigram entry and the first slot of each n-gram). Calling it a word or
     /// two ahead of [`LanguageModel::score`] hides most of the memory latency of long texts.
     pub fn prefetch(&self, history: &[u32]) {
-        let Some(&word) = history.last() else {
-            return;
-        };
+        if let Some(&word) = history.last() {
+            self.prefetch_hashed(word, &self.ngram_hashes(history), history.len());
+        }
+    }
+
+    /// [`Self::prefetch`] for `word` at the end of a history of `len` words whose n-gram
+    /// hashes are already known (see [`Self::ngram_hashes`]).
+    fn prefetch_hashed(&self, word: u32, hashes: &[u64; MAX_ORDER + 1], len: usize) {
         let unigrams = self.header.sections[format::UNIGRAMS].offset as usize;
         self.prefetch_at(unigrams + 8 * word.min(self.header.vocab_size - 1) as usize);
-        let mut ids = [0u32; MAX_ORDER];
-        ids[0] = word;
-        for n in 2..=self.order().min(history.len()) {
-            ids[n - 1] = history[history.len() - n];
-            self.prefetch_slot(n, ngram_hash(&ids[..n], self.header.seed));
+        for n in 2..=self.order().min(len) {
+            self.prefetch_slot(n, hashes[n]);
         }
     }
 
@@ -430,17 +433,12 @@ impl LanguageModel {
         // The hashes of the n-grams ending at each word, computed once: to prefetch their
         // buckets a few words ahead, then to look them up.
         let hashes: Vec<[u64; MAX_ORDER + 1]> = (0..history.len()).map(|i| self.ngram_hashes(&history[..=i])).collect();
-        let unigrams = self.header.sections[format::UNIGRAMS].offset as usize;
         let mut state = self.begin_sentence();
         let mut total = 0f32;
         let mut per_word = Vec::with_capacity(ids.len() + 1);
         for i in 1..history.len() {
             if let Some(ahead) = hashes.get(i + PREFETCH_AHEAD) {
-                let word = history[i + PREFETCH_AHEAD];
-                self.prefetch_at(unigrams + 8 * word.min(self.header.vocab_size - 1) as usize);
-                for n in 2..=self.order().min(i + PREFETCH_AHEAD + 1) {
-                    self.prefetch_slot(n, ahead[n]);
-                }
+                self.prefetch_hashed(history[i + PREFETCH_AHEAD], ahead, i + PREFETCH_AHEAD + 1);
             }
             let id = history[i];
             let (p, n, next) = self.score_hashed(&state, id, &hashes[i]);

@@ -41,15 +41,19 @@ impl Compression {
 
 /// Whether `path` names JSONL (`.jsonl` or `.ndjson`, also compressed).
 pub fn is_jsonl_name(path: &Path) -> bool {
-    let name = path.to_string_lossy();
-    let name = name.trim_end_matches(".gz").trim_end_matches(".zst");
+    let name = uncompressed_name(path);
     name.ends_with(".jsonl") || name.ends_with(".ndjson")
 }
 
 /// Whether `path` names plain text (`.txt`, also compressed).
 pub fn is_text_name(path: &Path) -> bool {
+    uncompressed_name(path).ends_with(".txt")
+}
+
+/// `path` without a `.gz` or `.zst` ending.
+fn uncompressed_name(path: &Path) -> String {
     let name = path.to_string_lossy();
-    name.trim_end_matches(".gz").trim_end_matches(".zst").ends_with(".txt")
+    name.trim_end_matches(".gz").trim_end_matches(".zst").to_string()
 }
 
 /// Opens `path` ("-" is standard input) for buffered reading, decompressing `.gz` and `.zst`
