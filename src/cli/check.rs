@@ -7,6 +7,7 @@ use super::printer::Printer;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use mtcheck::model_dir::default_model_dir;
+use mtcheck::filter::records::{json_record, BadRecord};
 use mtcheck::report::Report;
 use mtcheck::text::input::is_jsonl_name;
 use mtcheck::Checker;
@@ -177,21 +178,8 @@ fn write_report(args: &CheckArgs, printer: &Printer, name: &str, text: &str, rep
     Ok(())
 }
 
-/// One JSONL line's outcome: its text and id, or why it cannot be read (with the id if known).
-type Record = std::result::Result<(String, Option<serde_json::Value>), (Option<serde_json::Value>, String)>;
-/// A checked line: report, text and id, or the error.
-type Checked = std::result::Result<(Report, String, Option<serde_json::Value>), (Option<serde_json::Value>, String)>;
-
-fn parse_record(line: &[u8], field: &str) -> Record {
-    let line = std::str::from_utf8(line).map_err(|e| (None, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
-    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| (None, format!("invalid JSON: {e}")))?;
-    let id = value.get("id").cloned();
-    match value.get(field) {
-        Some(serde_json::Value::String(s)) => Ok((s.clone(), id)),
-        Some(_) => Err((id, format!("field {field:?} is not a string"))),
-        None => Err((id, format!("no field {field:?}"))),
-    }
-}
+/// A checked line: report, text and id, or why it cannot be read.
+type Checked = std::result::Result<(Report, String, Option<serde_json::Value>), BadRecord>;
 
 fn check_jsonl(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Path, out: &mut impl Write, outcome: &mut Outcome) -> Result<()> {
     let mut reader = mtcheck::text::input::open_reader(path)?;
@@ -217,7 +205,7 @@ fn check_jsonl(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Pa
         }
         let results: Vec<(usize, Checked)> = batch
             .par_iter()
-            .map(|(n, line)| (*n, parse_record(line, &args.field).map(|(text, id)| (checker.check(&text), text, id))))
+            .map(|(n, line)| (*n, json_record(line, &args.field).map(|r| (checker.check(&r.text), r.text.into_owned(), r.id))))
             .collect();
         for (n, checked) in results {
             let here = format!("{name}:{n}");
@@ -226,7 +214,7 @@ fn check_jsonl(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Pa
                     outcome.flagged |= report.flagged;
                     write_report(args, printer, &here, &text, &report, id, out)?;
                 }
-                Err((id, error)) => {
+                Err(BadRecord { id, message: error }) => {
                     outcome.errors += 1;
                     out.flush()?;
                     eprintln!("mtcheck: {here}: {error}");

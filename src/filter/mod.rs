@@ -316,7 +316,7 @@ impl Filter {
         let record = if jsonl { json_record(&line.raw, &self.options.field) } else { text_record(&line.raw) };
         let record = match record {
             Ok(r) => r,
-            Err(message) => return Verdict::Bad(message),
+            Err(bad) => return Verdict::Bad(bad.message),
         };
         let report = self.scorer.check(&record.text);
         let prose = report.sentences.iter().filter(|s| s.kind == SentenceKind::Prose);

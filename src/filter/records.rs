@@ -79,29 +79,46 @@ pub struct Record<'a> {
     pub id: Option<serde_json::Value>,
 }
 
+/// Why a record cannot be read, with its "id" when that much could be read.
+#[derive(Debug)]
+pub struct BadRecord {
+    pub id: Option<serde_json::Value>,
+    pub message: String,
+}
+
+impl BadRecord {
+    fn new(id: Option<serde_json::Value>, message: String) -> Self {
+        BadRecord { id, message }
+    }
+
+    fn invalid_utf8(at: usize) -> Self {
+        BadRecord::new(None, format!("invalid UTF-8 at byte {at}"))
+    }
+}
+
 /// The text of a plain-text line (a document a line; a trailing `\r` is not part of it).
-pub fn text_record(line: &[u8]) -> Result<Record<'_>, String> {
+pub fn text_record(line: &[u8]) -> Result<Record<'_>, BadRecord> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let text = std::str::from_utf8(line).map_err(|e| invalid_utf8(e.valid_up_to()))?;
+    let text = std::str::from_utf8(line).map_err(|e| BadRecord::invalid_utf8(e.valid_up_to()))?;
     Ok(Record { text: Cow::Borrowed(text), id: None })
 }
 
 /// The text in string field `field` of a JSONL line, and its "id".
-pub fn json_record<'a>(line: &'a [u8], field: &str) -> Result<Record<'a>, String> {
-    let line = std::str::from_utf8(line).map_err(|e| invalid_utf8(e.valid_up_to()))?;
+pub fn json_record<'a>(line: &'a [u8], field: &str) -> Result<Record<'a>, BadRecord> {
+    let line = std::str::from_utf8(line).map_err(|e| BadRecord::invalid_utf8(e.valid_up_to()))?;
     // Only the text and the id are decoded; other fields stay raw (and are passed on as read).
     let fields: BTreeMap<String, &RawValue> = serde_json::from_str(line).map_err(|e| match serde_json::from_str::<IgnoredAny>(line) {
-        Ok(_) => "not a JSON object".to_string(),
-        Err(_) => format!("invalid JSON: {e}"),
+        Ok(_) => BadRecord::new(None, "not a JSON object".to_string()),
+        Err(_) => BadRecord::new(None, format!("invalid JSON: {e}")),
     })?;
     let id = fields.get("id").and_then(|raw| serde_json::from_str(raw.get()).ok());
-    let raw = fields.get(field).ok_or_else(|| format!("no field {field:?} (choose the text field with --field)"))?;
-    let text: String = serde_json::from_str(raw.get()).map_err(|_| format!("field {field:?} is not a string"))?;
-    Ok(Record { text: Cow::Owned(text), id })
-}
-
-fn invalid_utf8(at: usize) -> String {
-    format!("invalid UTF-8 at byte {at}")
+    let Some(raw) = fields.get(field) else {
+        return Err(BadRecord::new(id, format!("no field {field:?} (choose the text field with --field)")));
+    };
+    match serde_json::from_str::<String>(raw.get()) {
+        Ok(text) => Ok(Record { text: Cow::Owned(text), id }),
+        Err(_) => Err(BadRecord::new(id, format!("field {field:?} is not a string"))),
+    }
 }
 
 #[cfg(test)]
@@ -124,11 +141,13 @@ mod tests {
 
     #[test]
     fn json_records_say_what_is_wrong() {
+        let message = |line: &[u8]| json_record(line, "text").err().unwrap().message;
         assert_eq!(json_record(br#"{"id": 3, "text": "Hi \"there\""}"#, "text").unwrap().text, "Hi \"there\"");
-        assert!(json_record(br#"{"id": 3, "body": "x"}"#, "text").err().unwrap().contains("no field \"text\""));
-        assert!(json_record(br#"{"text": 5}"#, "text").err().unwrap().contains("not a string"));
-        assert!(json_record(br#"{"text": "x""#, "text").err().unwrap().contains("invalid JSON"));
-        assert!(json_record(b"[1, 2]", "text").err().unwrap().contains("not a JSON object"));
-        assert!(json_record(b"{\"text\": \"\xff\"}", "text").err().unwrap().contains("invalid UTF-8 at byte 10"));
+        assert!(message(br#"{"id": 3, "body": "x"}"#).contains("no field \"text\""));
+        assert_eq!(json_record(br#"{"id": 3, "body": "x"}"#, "text").err().unwrap().id, Some(serde_json::json!(3)));
+        assert!(message(br#"{"text": 5}"#).contains("not a string"));
+        assert!(message(br#"{"text": "x""#).contains("invalid JSON"));
+        assert!(message(b"[1, 2]").contains("not a JSON object"));
+        assert!(message(b"{\"text\": \"\xff\"}").contains("invalid UTF-8 at byte 10"));
     }
 }
