@@ -36,7 +36,9 @@ pub fn annotation(text: &str, report: &Report, keep: Option<bool>) -> Value {
 /// previous "mtcheck" field is replaced, which re-serializes the record).
 pub fn annotate_json_line(line: &[u8], annotation: &Value) -> Vec<u8> {
     let trimmed = line.trim_ascii_end();
-    let replace = serde_json::from_slice::<serde_json::Map<String, Value>>(trimmed).is_ok_and(|m| m.contains_key("mtcheck"));
+    // Parsing the whole record for the key is only worth it where the word occurs at all.
+    let replace = memchr::memmem::find(trimmed, b"mtcheck").is_some()
+        && serde_json::from_slice::<serde_json::Map<String, Value>>(trimmed).is_ok_and(|m| m.contains_key("mtcheck"));
     if replace {
         let mut record: serde_json::Map<String, Value> = serde_json::from_slice(trimmed).expect("parsed just above");
         record.insert("mtcheck".to_string(), annotation.clone());

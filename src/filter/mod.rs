@@ -282,16 +282,14 @@ impl Filter {
         let mut reader = LineReader::new(reader, self.options.max_record_bytes);
         let mut raw = Vec::new();
         let mut entry = [0u8; 8];
-        while let Ok(Some(line)) = reader.next_line(&mut raw) {
+        // A line over the limit comes back empty (its bytes were skipped): nothing to pass on.
+        while let Ok(Some(_)) = reader.next_line(&mut raw) {
             if spool.read_exact(&mut entry).is_err() {
                 break; // pass 1 stopped here (a read error, reported then)
             }
             let q = f32::from_le_bytes(entry[..4].try_into().expect("4 bytes"));
             let f = f32::from_le_bytes(entry[4..].try_into().expect("4 bytes"));
             let verdict = if q.is_nan() { Verdict::Bad(String::new()) } else { Verdict::Scored { quality: q, flagged_share: f, annotated: None } };
-            if matches!(line, Line::TooLong(_)) {
-                raw.clear();
-            }
             write_verdict(outputs, stats, &raw, &verdict, &keeps).map_err(|e| Error::io(&name, e))?;
         }
         Ok(())
