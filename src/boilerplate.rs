@@ -6,6 +6,7 @@
 //! without sentence punctuation, a `Label:` line) apply only when the document also has running
 //! prose, so that a one-line record (a crawl sentence, a title) is still judged as text.
 
+use crate::report::SentenceKind;
 use crate::text::Lines;
 use aho_corasick::AhoCorasick;
 use std::ops::Range;
@@ -62,6 +63,15 @@ pub fn is_boilerplate(text: &str, lines: &Lines, bytes: &Range<usize>, has_prose
     let byline = line.starts_with("By ") && words <= 8;
     let label = label.is_some_and(|(head, _)| head.split_whitespace().take(4).count() <= 3 && words <= 10);
     byline || label || (!ends_like_prose && words <= 12 && whole_line)
+}
+
+/// [`is_boilerplate`] as the sentence's kind.
+pub fn kind(text: &str, lines: &Lines, bytes: &Range<usize>, has_prose: bool) -> SentenceKind {
+    if is_boilerplate(text, lines, bytes, has_prose) {
+        SentenceKind::Boilerplate
+    } else {
+        SentenceKind::Prose
+    }
 }
 
 /// Whether a line (the whole text of one line) reads as running prose: long enough and ending

@@ -116,11 +116,7 @@ impl Checker {
     fn sentence(&self, text: &str, lines: &Lines, ctx: &Context, s: &Sentence, has_prose: bool) -> SentenceReport {
         let f = features::compute(ctx, s);
         let (z, quality) = self.scorer.sentence_quality(&f);
-        let kind = if boilerplate::is_boilerplate(text, lines, &s.bytes, has_prose) {
-            SentenceKind::Boilerplate
-        } else {
-            SentenceKind::Prose
-        };
+        let kind = boilerplate::kind(text, lines, &s.bytes, has_prose);
         let prose = kind == SentenceKind::Prose;
         let flagged = prose && quality < self.threshold;
         let spans = if prose && quality < self.scorer.thresholds.span_gate.max(self.threshold) {

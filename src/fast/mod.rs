@@ -116,11 +116,7 @@ impl FastChecker {
         let mut words = Vec::new();
         sentence_rows(&self.lm, &self.tokenizer, text, |bytes, row, n| {
             let quality = self.scorer.calibration.quality(self.scorer.score(row));
-            let kind = if boilerplate::is_boilerplate(text, &lines, &bytes, has_prose) {
-                SentenceKind::Boilerplate
-            } else {
-                SentenceKind::Prose
-            };
+            let kind = boilerplate::kind(text, &lines, &bytes, has_prose);
             let flagged = kind == SentenceKind::Prose && quality < self.threshold;
             sentences.push(SentenceReport { bytes, kind, quality, flagged, spans: Vec::new() });
             words.push(n);
