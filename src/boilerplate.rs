@@ -6,6 +6,7 @@
 //! without sentence punctuation, a `Label:` line) apply only when the document also has running
 //! prose, so that a one-line record (a crawl sentence, a title) is still judged as text.
 
+use crate::features::is_function_word;
 use crate::report::SentenceKind;
 use crate::text::Lines;
 use aho_corasick::AhoCorasick;
@@ -44,7 +45,7 @@ pub fn is_boilerplate(text: &str, lines: &Lines, bytes: &Range<usize>, has_prose
     static PHRASES: LazyLock<AhoCorasick> =
         LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(FURNITURE).expect("valid phrases"));
     let sentence = &text[bytes.clone()];
-    if PHRASES.is_match(sentence) || has_handle_or_email(sentence) {
+    if PHRASES.is_match(sentence) || has_handle_or_email(sentence) || is_word_list(sentence) {
         return true;
     }
     if !has_prose {
@@ -80,6 +81,36 @@ pub fn is_prose_line(line: &str) -> bool {
     line.split_whitespace().take(8).count() >= 8 && line.trim_end().ends_with(['.', '!', '?', '"', '”'])
 }
 
+/// Tag lists, menus and product-name strings ("Ankle Socks, Ankle Bands, Ankle Braces",
+/// "Contact Products Severin Hansen sidetable in rosewood"): at least six words, almost no
+/// function words, no sentence ending, no word or word pair said twice in a row, and either mostly
+/// capitalized or mostly separated by commas. Judged on the sentence alone, so a one-line crawl
+/// record can be one. Running prose, even MT's garbled prose, keeps its function words.
+fn is_word_list(sentence: &str) -> bool {
+    let trimmed = sentence.trim_end();
+    if trimmed.ends_with(['.', '!', '?', '"', '”', ':', ';', '…']) {
+        return false;
+    }
+    let (mut words, mut function, mut capitalized) = (0usize, 0usize, 0usize);
+    let mut previous = ["", ""]; // the last two words: a loop repeats a word or a bigram at once
+    for word in trimmed.split(|c: char| c.is_whitespace() || c == ',' || c == '/' || c == '|') {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(first) = word.chars().next() else { continue };
+        if !first.is_alphabetic() {
+            continue;
+        }
+        if previous.iter().any(|p| word.eq_ignore_ascii_case(p)) {
+            return false; // "Brahmapura Brahmapura", "Kandy Lake Kandy Lake": MT loops, not lists
+        }
+        previous = [previous[1], word];
+        words += 1;
+        capitalized += usize::from(first.is_uppercase());
+        function += usize::from(word.len() <= 10 && is_function_word(&word.to_lowercase()));
+    }
+    let commas = trimmed.matches(',').count();
+    words >= 6 && function * 100 < words * 12 && (capitalized * 10 > words * 6 || commas * 4 > words)
+}
+
 /// E-mail addresses and @handles.
 fn has_handle_or_email(sentence: &str) -> bool {
     sentence.contains('@')
@@ -113,5 +144,19 @@ mod tests {
         let text = "Storage tank temperature sensors";
         assert!(!is_boilerplate(text, &Lines::new(text), &(0..text.len()), false));
         assert!(is_prose_line("The talks ended on Friday without an agreement, officials said."));
+    }
+
+    #[test]
+    fn word_lists_are_furniture_even_alone() {
+        let alone = |t: &str| is_boilerplate(t, &Lines::new(t), &(0..t.len()), false);
+        assert!(alone("Garden Chairs, Folding Garden Chairs, Teak Garden Chairs, Cheap Garden Chairs"));
+        assert!(alone("Home Products Oak Dining Table Walnut Dining Table Contact Imprint"));
+        assert!(alone("hiking, camping, trail running, climbing gear, tents"));
+        // Prose keeps its function words, even when it is garbled or has no final stop.
+        assert!(!alone("These vitamins are function as cofactors and body in the metabolic rate"));
+        assert!(!alone("Garden chairs and tables for the summer, folding or fixed"));
+        // A loop is MT garble, not a list; a title-case sentence ends like one.
+        assert!(!alone("Kandy Lake Kandy Lake Kandy Lake Kandy Lake Kandy Lake Kandy Lake"));
+        assert!(!alone("Dushanbe Expects Moscow To Guard Its Southern Border."));
     }
 }
