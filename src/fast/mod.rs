@@ -39,11 +39,11 @@ pub struct FastScorer {
 impl FastScorer {
     pub fn load(path: &Path) -> Result<Self> {
         let fix = "build it with `mtcheck train fast` (scripts/build-model.sh)";
-        let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::bad_model(path, format!("no fast scorer in this model folder; {fix}")),
             _ => Error::io(path, e),
         })?;
-        let model: FastScorer = serde_json::from_reader(std::io::BufReader::new(file))
+        let model: FastScorer = serde_json::from_slice(&bytes)
             .map_err(|e| Error::bad_model(path, format!("not a valid fast scorer file ({e}); {fix}")))?;
         if model.format != FORMAT {
             return Err(Error::bad_model(path, format!("format {:?}, expected {FORMAT:?}; {fix}", model.format)));

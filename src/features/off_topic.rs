@@ -148,7 +148,8 @@ impl TopicVectors {
         let end = end.ok_or_else(|| bad("truncated"))?;
         let values = bytes[16..end].iter().map(|&b| b as i8).collect();
         let words = std::str::from_utf8(&bytes[end..]).map_err(|_| bad("word list is not UTF-8"))?;
-        let index: HashMap<String, usize> = words.split('\n').enumerate().map(|(i, w)| (w.to_string(), i)).collect();
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(count.min(words.len() + 1)); // count is untrusted
+        index.extend(words.split('\n').enumerate().map(|(i, w)| (w.to_string(), i)));
         if index.len() != count || count == 0 && !words.is_empty() {
             return Err(bad("word count does not match the header"));
         }

@@ -88,8 +88,10 @@ pub struct ScorerModel {
 
 impl ScorerModel {
     pub fn load(path: &Path) -> Result<Self> {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let model: ScorerModel = serde_json::from_reader(std::io::BufReader::new(file))
+        // Parsing from a slice is several times faster than from a reader (no per-byte calls):
+        // this file is 4 MB of trees, read on every start.
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let model: ScorerModel = serde_json::from_slice(&bytes)
             .map_err(|e| Error::bad_model(path, format!("not a valid scorer file ({e})")))?;
         model.check(path)?;
         Ok(model)
