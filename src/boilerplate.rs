@@ -92,17 +92,19 @@ fn is_word_list(sentence: &str) -> bool {
         return false;
     }
     let (mut words, mut function, mut capitalized) = (0usize, 0usize, 0usize);
-    let mut previous = ["", ""]; // the last two words: a loop repeats a word or a bigram at once
+    let mut previous = ["", "", ""]; // the last three words, newest last
     for word in trimmed.split(|c: char| c.is_whitespace() || c == ',' || c == '/' || c == '|') {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
         let Some(first) = word.chars().next() else { continue };
         if !first.is_alphabetic() {
             continue;
         }
-        if previous.iter().any(|p| word.eq_ignore_ascii_case(p)) {
+        let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let pair_again = same(word, previous[1]) && same(previous[2], previous[0]);
+        if same(word, previous[2]) || pair_again {
             return false; // "Brahmapura Brahmapura", "Kandy Lake Kandy Lake": MT loops, not lists
         }
-        previous = [previous[1], word];
+        previous = [previous[1], previous[2], word];
         words += 1;
         capitalized += usize::from(first.is_uppercase());
         function += usize::from(word.len() <= 10 && is_function_word(&word.to_lowercase()));
@@ -152,6 +154,7 @@ mod tests {
         assert!(alone("Garden Chairs, Folding Garden Chairs, Teak Garden Chairs, Cheap Garden Chairs"));
         assert!(alone("Home Products Oak Dining Table Walnut Dining Table Contact Imprint"));
         assert!(alone("hiking, camping, trail running, climbing gear, tents"));
+        assert!(alone("Teen Indian Teen, Amateur Indian, Amateur Wife, Indian Wife"));
         // Prose keeps its function words, even when it is garbled or has no final stop.
         assert!(!alone("These vitamins are function as cofactors and body in the metabolic rate"));
         assert!(!alone("Garden chairs and tables for the summer, folding or fixed"));
