@@ -100,6 +100,29 @@ fn invalid_utf8_and_empty_files_are_reported_and_the_run_goes_on() {
 }
 
 #[test]
+fn directories_are_walked_in_name_order_skipping_hidden_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("b")).unwrap();
+    std::fs::write(dir.path().join("b").join("inner.txt"), FLUENT).unwrap();
+    std::fs::write(dir.path().join("a.txt"), FLUENT).unwrap();
+    std::fs::write(dir.path().join(".hidden.txt"), FLUENT).unwrap();
+    let out = mtcheck(&["--format", "jsonl", dir.path().to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let ids: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<ReportJson>(l).unwrap().id.unwrap().as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids[0].ends_with("a.txt") && ids[1].ends_with("inner.txt"), "{ids:?}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = mtcheck(&[empty.path().to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("no files to check"));
+}
+
+#[test]
 fn a_missing_model_is_a_clear_error() {
     let out = mtcheck(&["--model", "/no/such/model"], FLUENT.as_bytes());
     assert_eq!(out.status.code(), Some(2));

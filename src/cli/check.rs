@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use mtcheck::model_dir::default_model_dir;
 use mtcheck::filter::records::{json_record, BadRecord};
 use mtcheck::report::Report;
-use mtcheck::text::input::is_jsonl_name;
+use mtcheck::text::input::{display, expand_inputs, is_jsonl_name};
 use mtcheck::Checker;
 use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read, Write};
@@ -44,7 +44,8 @@ pub enum Color {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Files to check (.gz and .zst accepted); `-` or nothing reads stdin.
+    /// Files or directories to check (directories are walked in name order, hidden entries
+    /// skipped; .gz and .zst accepted); `-` or nothing reads stdin.
     pub paths: Vec<PathBuf>,
     /// Print the whole text with garbled spans highlighted and a quality gutter.
     #[arg(long)]
@@ -101,6 +102,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut outcome = Outcome::default();
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
+    let paths = expand_inputs(&paths)?;
+    if paths.is_empty() {
+        eprintln!("mtcheck: no files to check in the directories given");
+    }
     if paths.iter().any(|p| p.as_os_str() == "-") && std::io::stdin().is_terminal() {
         eprintln!("mtcheck: reading text from the terminal; end it with Ctrl-D (see `mtcheck --help`)");
     }
@@ -131,14 +136,6 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     } else {
         u8::from(outcome.flagged)
     }))
-}
-
-fn display(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    }
 }
 
 fn check_text(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Path, out: &mut impl Write, outcome: &mut Outcome) -> Result<()> {

@@ -17,7 +17,7 @@ pub mod records;
 use crate::error::{Error, Result};
 use crate::fast::FastChecker;
 use crate::report::{Report, SentenceKind};
-use crate::text::input::{is_jsonl_name, is_text_name, open_counted, open_reader};
+use crate::text::input::{display, is_jsonl_name, is_text_name, open_counted, open_reader};
 use crate::Checker;
 use histogram::QualityHistogram;
 use output::Output;
@@ -385,42 +385,3 @@ fn spool_stdin() -> Result<tempfile::NamedTempFile> {
     Ok(file)
 }
 
-/// The files under `paths`: files as given, directories walked (sorted, hidden entries
-/// skipped), `-` for standard input.
-pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            walk(path, &mut out)?;
-        } else {
-            out.push(path.clone());
-        }
-    }
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// An input's name in messages.
-pub fn display(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    }
-}
