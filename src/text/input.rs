@@ -94,8 +94,8 @@ pub fn open_counted(path: &Path, counter: Arc<AtomicU64>) -> Result<Box<dyn BufR
     })
 }
 
-/// The files under `paths`: files as given, directories walked (sorted, hidden entries
-/// skipped), `-` for standard input.
+/// The files under `paths`: files as given, directories walked (sorted, hidden entries and
+/// links to directories inside them skipped), `-` for standard input.
 pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for path in paths {
@@ -117,7 +117,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            walk(&path, out)?;
+            // Like `grep -r`: a link to a directory met inside a walk is not followed, so a
+            // link back up the tree cannot loop.
+            if !path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+                walk(&path, out)?;
+            }
         } else {
             out.push(path);
         }
@@ -131,5 +135,25 @@ pub fn display(path: &Path) -> String {
         "<stdin>".to_string()
     } else {
         path.display().to_string()
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_is_sorted_skips_hidden_entries_and_does_not_follow_a_link_loop() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("b")).unwrap();
+        std::fs::write(root.join("b/two.txt"), "x").unwrap();
+        std::fs::write(root.join("a.txt"), "x").unwrap();
+        std::fs::write(root.join(".hidden"), "x").unwrap();
+        std::os::unix::fs::symlink(root, root.join("b/up")).unwrap();
+        std::os::unix::fs::symlink(root.join("a.txt"), root.join("c.txt")).unwrap();
+        let files = expand_inputs(&[root.to_path_buf()]).unwrap();
+        let names: Vec<_> = files.iter().map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["a.txt", "b/two.txt", "c.txt"]);
     }
 }
