@@ -125,7 +125,7 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
         },
     };
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
-    let inputs = expand_inputs(&paths)?;
+    let inputs = expand_inputs(&paths);
     if inputs.iter().any(|p| p.as_os_str() == "-") && std::io::stdin().is_terminal() {
         eprintln!("mtcheck: reading documents from the terminal, one a line; end with Ctrl-D");
     }

@@ -95,22 +95,27 @@ pub fn open_counted(path: &Path, counter: Arc<AtomicU64>) -> Result<Box<dyn BufR
 }
 
 /// The files under `paths`: files as given, directories walked (sorted, hidden entries and
-/// links to directories inside them skipped), `-` for standard input.
-pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// links to directories inside them skipped), `-` for standard input. A directory that cannot
+/// be listed is kept as an input itself: reading it then fails like any unreadable file, is
+/// reported with its name, and the run goes on with the rest.
+pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut out)?;
+            walk(path, &mut out);
         } else {
             out.push(path.clone());
         }
     }
-    Ok(out)
+    out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        out.push(dir.to_path_buf());
+        return;
+    };
+    let mut entries: Vec<PathBuf> = listing
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
         .collect();
@@ -120,13 +125,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             // Like `grep -r`: a link to a directory met inside a walk is not followed, so a
             // link back up the tree cannot loop.
             if !path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
-                walk(&path, out)?;
+                walk(&path, out);
             }
         } else {
             out.push(path);
         }
     }
-    Ok(())
 }
 
 /// An input's name in messages.
@@ -152,7 +156,7 @@ mod tests {
         std::fs::write(root.join(".hidden"), "x").unwrap();
         std::os::unix::fs::symlink(root, root.join("b/up")).unwrap();
         std::os::unix::fs::symlink(root.join("a.txt"), root.join("c.txt")).unwrap();
-        let files = expand_inputs(&[root.to_path_buf()]).unwrap();
+        let files = expand_inputs(&[root.to_path_buf()]);
         let names: Vec<_> = files.iter().map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a.txt", "b/two.txt", "c.txt"]);
     }
