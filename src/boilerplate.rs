@@ -5,6 +5,7 @@
 //! The rules look at the sentence and at the line it sits on; the structural ones (a short line
 //! without sentence punctuation, a `Label:` line) apply only when the document also has running
 //! prose, so that a one-line record (a crawl sentence, a title) is still judged as text.
+//! Phrases, e-mail lines and word lists (tag lists, menus) are furniture anywhere.
 
 use crate::features::is_function_word;
 use crate::report::SentenceKind;
