@@ -5,11 +5,12 @@
 #     scripts/lm-sweep.sh (reports/lm.md): the best held-out perplexity under the 100 MB budget.
 #  2. topics.bin: topic vectors for the off_topic feature, from the LM training text.
 #  3. scorer.json: boosted trees trained on ../shared/data/dev/mlqe-*-train.jsonl (the token
-#     forest also on the tokens of 4000 held-out clean paragraphs, all OK), quality calibrated
-#     on 4000 other held-out paragraphs; default thresholds tuned on the dev sets
+#     forest also on the tokens of 4000 held-out clean paragraphs, all OK; the sentence forest
+#     also on the opening 3-12 words of the same paragraphs as fluent fragments), quality
+#     calibrated on 4000 other held-out paragraphs; default thresholds tuned on the dev sets
 #     (reports/accuracy.md).
 #  4. fast_scorer.json: the filter's fast scorer (one forest over sentence statistics), same
-#     train files and calibration text.
+#     train files, fragments and calibration text.
 # Takes about 4 minutes and 5 GB of RAM on 2 cores. Deterministic: the same inputs give the
 # same files. usage: scripts/build-model.sh [--scorer-only]
 set -euo pipefail
@@ -30,9 +31,11 @@ fi
 ./target/release/mtcheck train scorer ../shared/data/dev/mlqe-*-train.jsonl \
   --clean target/lm-data/heldout-wiki.txt --clean-paragraphs 4000 \
   --human target/lm-data/heldout-wiki.txt --human-paragraphs 4000 \
+  --fragments target/lm-data/heldout-wiki.txt \
   --trees 400 --depth 5 --learning-rate 0.05 --bags 5 --colsample 0.3 \
   --threshold 0.44 --span-gate 0.54 --span-threshold 0.3
 ./target/release/mtcheck train fast ../shared/data/dev/mlqe-*-train.jsonl \
   --clean target/lm-data/heldout-wiki.txt --clean-paragraphs 4000 \
+  --fragments target/lm-data/heldout-wiki.txt \
   --trees 100 --depth 4 --learning-rate 0.1 --threshold 0.44
 du -b models/en/*

@@ -5,7 +5,8 @@
 # 2 minutes on 2 cores) and scores that pair's dev set; then once more on all five train files
 # with the same settings, so the two columns differ only by the held-out pair.
 # Prints a markdown table for reports/accuracy.md.
-# usage: scripts/leave-one-pair-out.sh   (TREES=200 by default)
+# usage: scripts/leave-one-pair-out.sh   (TREES=200 by default; FRAGMENTS=0 trains without the
+#   fluent fragments of held-out text that build-model.sh adds, to compare)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TREES=${TREES:-200}
@@ -17,10 +18,12 @@ BIN=target/lopo/mtcheck
 cp target/release/mtcheck "$BIN"   # a rebuild during the run must not change the binary
 for f in lm.mtlm tokenizer.json topics.bin; do ln -sf "$PWD/models/en/$f" target/lopo/model/$f; done
 
+EXTRA=()
+[ "${FRAGMENTS:-1}" = 0 ] || EXTRA=(--fragments target/lm-data/heldout-wiki.txt)
 train() {  # train files... -> target/lopo/model/scorer.json
   "$BIN" train scorer "$@" --clean target/lm-data/heldout-wiki.txt --human target/lm-data/heldout-wiki.txt \
     --colsample 0.3 --threshold 0.44 --span-gate 0.54 --span-threshold 0.3 \
-    --model target/lopo/model --trees "$TREES" 2>/dev/null
+    --model target/lopo/model --trees "$TREES" "${EXTRA[@]}" 2>/dev/null
 }
 pearson() {  # dev set -> its Pearson
   "$BIN" eval "$1" --model target/lopo/model | awk -F'|' 'NR==3 {printf "%.3f", $4}'

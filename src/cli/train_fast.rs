@@ -21,6 +21,12 @@ pub struct TrainFastArgs {
     /// Default sentence threshold (flag below this quality).
     #[arg(long, default_value_t = 0.44)]
     pub threshold: f32,
+    /// Clean human text held out of LM training whose paragraph openings (3-12 words) are
+    /// also learnt as fluent fragments, as `train scorer --fragments` does.
+    #[arg(long)]
+    pub fragments: Option<std::path::PathBuf>,
+    #[arg(long, default_value_t = 4000)]
+    pub fragment_paragraphs: usize,
 }
 
 pub fn train_fast(args: TrainFastArgs) -> Result<ExitCode> {
@@ -30,6 +36,8 @@ pub fn train_fast(args: TrainFastArgs) -> Result<ExitCode> {
         sets: args.data.sets,
         clean: args.data.clean,
         clean_paragraphs: args.data.clean_paragraphs,
+        fragments: args.fragments,
+        fragment_paragraphs: args.fragment_paragraphs,
         params: Params { trees: args.trees, depth: args.depth, learning_rate: args.learning_rate, ..Params::default() },
         threshold: args.threshold,
     };

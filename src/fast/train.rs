@@ -5,6 +5,8 @@
 use super::{features, sentence_rows, FastScorer, FORMAT};
 use crate::error::{Error, Result};
 use crate::lm::LanguageModel;
+use crate::eval::EvalRecord;
+use crate::scorer::fragments;
 use crate::scorer::gbt::{Forest, Loss, Params};
 use crate::scorer::train::{fit_calibration, labelled_set, read_paragraphs};
 use crate::scorer::Calibration;
@@ -19,6 +21,11 @@ pub struct FastTrainOptions {
     /// Clean human text held out of LM training, a paragraph a line: calibrates quality.
     pub clean: PathBuf,
     pub clean_paragraphs: usize,
+    /// Clean human text held out of LM training whose paragraph openings are fluent fragments
+    /// (as for the detector: `scorer::fragments`); paragraphs after the calibration ones when it
+    /// is the `clean` file.
+    pub fragments: Option<PathBuf>,
+    pub fragment_paragraphs: usize,
     pub params: Params,
     /// Default sentence threshold.
     pub threshold: f32,
@@ -27,13 +34,11 @@ pub struct FastTrainOptions {
 pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptions) -> Result<FastScorer> {
     let width = features::NAMES.len();
     let (mut rows, mut targets) = (Vec::new(), Vec::new());
-    let mut set_sizes = Vec::new();
-    for path in &options.sets {
-        let (records, z, size) = labelled_set(path)?;
-        set_sizes.push(size);
+    // Every sentence of record i becomes a row with target z[i].
+    let mut add = |records: &[EvalRecord], z: &[f32]| {
         let per_record: Vec<(Vec<f32>, Vec<f32>)> = records
             .par_iter()
-            .zip(&z)
+            .zip(z)
             .map(|(r, &z)| {
                 let (mut rows, mut targets) = (Vec::new(), Vec::new());
                 sentence_rows(lm, tokenizer, &r.text, |_, row, _| {
@@ -47,6 +52,18 @@ pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptio
             rows.extend(r);
             targets.extend(t);
         }
+    };
+    let mut set_sizes = Vec::new();
+    for path in &options.sets {
+        let (records, z, size) = labelled_set(path)?;
+        set_sizes.push(size);
+        add(&records, &z);
+    }
+    if let Some(path) = &options.fragments {
+        let skip = if *path == options.clean { options.clean_paragraphs } else { 0 };
+        let records = fragments::records(&read_paragraphs(path, skip, options.fragment_paragraphs)?, 11);
+        set_sizes.push(serde_json::json!({"set": format!("fragments of {}", path.display()), "records": records.len()}));
+        add(&records, &vec![fragments::FRAGMENT_Z; records.len()]);
     }
     let x = Array2::from_shape_vec((targets.len(), width), rows).map_err(|e| Error::Training(e.to_string()))?;
     eprintln!("training the fast scorer on {} sentences", x.nrows());

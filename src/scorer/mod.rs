@@ -5,6 +5,7 @@
 //! the input names it was trained on, checked against the code's features when it loads.
 
 pub mod damage;
+pub mod fragments;
 pub mod gbt;
 pub mod train;
 

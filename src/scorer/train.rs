@@ -36,6 +36,10 @@ pub struct TrainOptions {
     /// it is the `clean` file) whose tokens are all OK: negatives for the token forest.
     pub human: Option<PathBuf>,
     pub human_paragraphs: usize,
+    /// Clean human text held out of LM training (paragraphs after the calibration ones when it
+    /// is the `clean` file) whose paragraph openings are fluent fragments for the sentence forest.
+    pub fragments: Option<PathBuf>,
+    pub fragment_paragraphs: usize,
     /// Paragraphs of `damage` to use.
     pub damage_paragraphs: usize,
     pub sentence_params: Params,
@@ -90,6 +94,12 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         let records = damaged_records(models.tokenizer, &held_out_paragraphs(path, options, options.damage_paragraphs)?);
         let targets: Vec<f32> = records.iter().map(|r| r.human_quality.unwrap_or(0.0) as f32).collect();
         set_sizes.push(serde_json::json!({"set": format!("synthetic damage of {}", path.display()), "records": records.len()}));
+        data.extend(dataset(models, &shape, &records, &targets));
+    }
+    if let Some(path) = &options.fragments {
+        let records = super::fragments::records(&held_out_paragraphs(path, options, options.fragment_paragraphs)?, 11);
+        let targets = vec![super::fragments::FRAGMENT_Z; records.len()];
+        set_sizes.push(serde_json::json!({"set": format!("fragments of {}", path.display()), "records": records.len()}));
         data.extend(dataset(models, &shape, &records, &targets));
     }
     let sentence_names = features::sentence_input_names();
