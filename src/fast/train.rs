@@ -8,7 +8,7 @@ use crate::lm::LanguageModel;
 use crate::eval::EvalRecord;
 use crate::scorer::fragments;
 use crate::scorer::gbt::{Forest, Loss, Params};
-use crate::scorer::train::{fit_calibration, labelled_set, read_paragraphs};
+use crate::scorer::train::{fit_calibration, labelled_set, paragraphs_after_calibration, read_paragraphs};
 use crate::scorer::Calibration;
 use crate::text::Tokenizer;
 use ndarray::Array2;
@@ -60,8 +60,8 @@ pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptio
         add(&records, &z);
     }
     if let Some(path) = &options.fragments {
-        let skip = if *path == options.clean { options.clean_paragraphs } else { 0 };
-        let records = fragments::records(&read_paragraphs(path, skip, options.fragment_paragraphs)?, 11);
+        let paragraphs = paragraphs_after_calibration(path, &options.clean, options.clean_paragraphs, options.fragment_paragraphs)?;
+        let records = fragments::records(&paragraphs);
         set_sizes.push(serde_json::json!({"set": format!("fragments of {}", path.display()), "records": records.len()}));
         add(&records, &vec![fragments::FRAGMENT_Z; records.len()]);
     }

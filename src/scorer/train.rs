@@ -97,7 +97,7 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         data.extend(dataset(models, &shape, &records, &targets));
     }
     if let Some(path) = &options.fragments {
-        let records = super::fragments::records(&held_out_paragraphs(path, options, options.fragment_paragraphs)?, 11);
+        let records = super::fragments::records(&held_out_paragraphs(path, options, options.fragment_paragraphs)?);
         let targets = vec![super::fragments::FRAGMENT_Z; records.len()];
         set_sizes.push(serde_json::json!({"set": format!("fragments of {}", path.display()), "records": records.len()}));
         data.extend(dataset(models, &shape, &records, &targets));
@@ -203,7 +203,13 @@ fn human_rows(models: &FeatureModels, shape: &CharShape, paragraphs: &[String]) 
 /// `take` paragraphs of held-out text `path`: after the calibration ones when it is the
 /// `clean` file, so that no paragraph serves twice.
 fn held_out_paragraphs(path: &std::path::Path, options: &TrainOptions, take: usize) -> Result<Vec<String>> {
-    let skip = if path == options.clean { options.clean_paragraphs } else { 0 };
+    paragraphs_after_calibration(path, &options.clean, options.clean_paragraphs, take)
+}
+
+/// `take` paragraphs of `path`, skipping the first `clean_paragraphs` when it is the
+/// calibration file `clean` (they calibrate quality and must not also be trained on).
+pub(crate) fn paragraphs_after_calibration(path: &std::path::Path, clean: &std::path::Path, clean_paragraphs: usize, take: usize) -> Result<Vec<String>> {
+    let skip = if path == clean { clean_paragraphs } else { 0 };
     read_paragraphs(path, skip, take)
 }
 
