@@ -8,7 +8,7 @@ use crate::lm::LanguageModel;
 use crate::eval::EvalRecord;
 use crate::scorer::fragments;
 use crate::scorer::gbt::{Forest, Loss, Params};
-use crate::scorer::train::{fit_calibration, labelled_set, paragraphs_after_calibration, read_paragraphs};
+use crate::scorer::train::{fit_calibration, labelled_set, read_paragraphs};
 use crate::scorer::Calibration;
 use crate::text::Tokenizer;
 use ndarray::Array2;
@@ -60,10 +60,9 @@ pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptio
         add(&records, &z);
     }
     if let Some(path) = &options.fragments {
-        let paragraphs = paragraphs_after_calibration(path, &options.clean, options.clean_paragraphs, options.fragment_paragraphs)?;
-        let records = fragments::records(&paragraphs);
-        set_sizes.push(serde_json::json!({"set": format!("fragments of {}", path.display()), "records": records.len()}));
-        add(&records, &vec![fragments::FRAGMENT_Z; records.len()]);
+        let (records, z, size) = fragments::held_out(path, &options.clean, options.clean_paragraphs, options.fragment_paragraphs)?;
+        set_sizes.push(size);
+        add(&records, &z);
     }
     let x = Array2::from_shape_vec((targets.len(), width), rows).map_err(|e| Error::Training(e.to_string()))?;
     eprintln!("training the fast scorer on {} sentences", x.nrows());

@@ -9,13 +9,26 @@
 //! rows teach that shortness and a missing stop are not garble in themselves (reports/accuracy.md).
 
 use super::damage::Rng;
+use super::train::paragraphs_after_calibration;
+use crate::error::Result;
 use crate::eval::EvalRecord;
+use std::path::Path;
 
 /// Quality given to a fragment, in z units of the MLQE sets: better than the average MT
 /// sentence, below clean full sentences (`damage::CLEAN_Z`).
 pub const FRAGMENT_Z: f32 = 0.4;
 const MIN_WORDS: usize = 3;
 const MAX_WORDS: usize = 12;
+
+/// Fragments of `take` paragraphs of held-out text `path` (after the calibration ones when it is
+/// the `clean` file), their targets and their provenance entry: what both trainers add, in the
+/// shape of `train::labelled_set`.
+pub fn held_out(path: &Path, clean: &Path, clean_paragraphs: usize, take: usize) -> Result<(Vec<EvalRecord>, Vec<f32>, serde_json::Value)> {
+    let records = records(&paragraphs_after_calibration(path, clean, clean_paragraphs, take)?);
+    let targets = vec![FRAGMENT_Z; records.len()];
+    let size = serde_json::json!({"set": format!("fragments of {}", path.display()), "records": records.len()});
+    Ok((records, targets, size))
+}
 
 /// One fragment per paragraph of at least `MIN_WORDS + 1` words, as unlabelled records (no
 /// token tags: the token forest does not see them). Deterministic (a fixed seed), so the

@@ -97,9 +97,8 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         data.extend(dataset(models, &shape, &records, &targets));
     }
     if let Some(path) = &options.fragments {
-        let records = super::fragments::records(&held_out_paragraphs(path, options, options.fragment_paragraphs)?);
-        let targets = vec![super::fragments::FRAGMENT_Z; records.len()];
-        set_sizes.push(serde_json::json!({"set": format!("fragments of {}", path.display()), "records": records.len()}));
+        let (records, targets, size) = super::fragments::held_out(path, &options.clean, options.clean_paragraphs, options.fragment_paragraphs)?;
+        set_sizes.push(size);
         data.extend(dataset(models, &shape, &records, &targets));
     }
     let sentence_names = features::sentence_input_names();
