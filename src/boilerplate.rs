@@ -14,7 +14,9 @@ use aho_corasick::AhoCorasick;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-/// Phrases of page furniture and web addresses (lower-case; matched ignoring ASCII case).
+/// Phrases of page furniture and web addresses (lower-case; matched ignoring ASCII case). Each
+/// must be one a writer would not use in running prose: "posted in" or "powered by" would catch
+/// real sentences. The comment-form lines are the ones blog engines print under every article.
 const FURNITURE: &[&str] = &[
     "http://",
     "https://",
@@ -22,20 +24,27 @@ const FURNITURE: &[&str] = &[
     "](",
     "all rights reserved",
     "click here",
+    "comments are closed",
     "copyright",
     "crosspost",
     "disclaimer:",
     "featured image",
     "follow us",
     "forward this article",
+    "leave a comment",
+    "leave a reply",
     "like us on",
+    "notify me of",
     "photo credit",
     "photo:",
     "read more",
+    "required fields are marked",
+    "save my name, email",
     "share this",
     "share buttons",
     "sign up for",
     "subscribe to",
+    "your email address will not be published",
     "©",
 ];
 
@@ -140,6 +149,9 @@ mod tests {
         assert!(check(text, "Contact: press@example.org"));
         assert!(check(text, "Region: Asia"));
         assert!(!check(text, "The talks ended on Friday without an agreement, officials said."));
+        let form = "The talks ended on Friday.\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *";
+        assert!(check(form, "Your email address will not be published."));
+        assert!(check(form, "Required fields are marked *"));
     }
 
     #[test]
