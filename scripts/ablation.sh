@@ -20,7 +20,7 @@ features=("$@")
 
 score() {  # prints: pearson mcc auc fp
   "$BIN" train scorer $D/mlqe-*-train.jsonl --clean target/lm-data/heldout-wiki.txt \
-    --human target/lm-data/heldout-wiki.txt --fragments target/lm-data/heldout-wiki.txt --colsample 0.3 --threshold 0.44 --span-gate 0.54 --span-threshold 0.3 \
+    --human target/lm-data/heldout-wiki.txt --fragments target/lm-data/heldout-wiki.txt --colsample 0.3 --threshold 0.44 --span-gate 0.58 --span-threshold 0.5 \
     --model target/ablation/model --trees "$TREES" "$@" 2>/dev/null
   "$BIN" eval $D/mlqe-*-dev.jsonl $D/paracrawl-v6.jsonl $D/news-reuters-1987.jsonl --model target/ablation/model |
     awk -F'|' 'NR>2 && NR<8 {p+=$4; m+=$7} NR==8 {auc=$6} NR==9 {fp=$9} END {printf "%.3f %.3f %.3f %.3f\n", p/5, m/5, auc, fp}'

@@ -33,7 +33,7 @@ fi
   --human target/lm-data/heldout-wiki.txt --human-paragraphs 4000 \
   --fragments target/lm-data/heldout-wiki.txt \
   --trees 400 --depth 5 --learning-rate 0.05 --bags 5 --colsample 0.3 \
-  --threshold 0.44 --span-gate 0.54 --span-threshold 0.3
+  --threshold 0.44 --span-gate 0.58 --span-threshold 0.5
 ./target/release/mtcheck train fast ../shared/data/dev/mlqe-*-train.jsonl \
   --clean target/lm-data/heldout-wiki.txt --clean-paragraphs 4000 \
   --fragments target/lm-data/heldout-wiki.txt \

@@ -22,7 +22,7 @@ EXTRA=()
 [ "${FRAGMENTS:-1}" = 0 ] || EXTRA=(--fragments target/lm-data/heldout-wiki.txt)
 train() {  # train files... -> target/lopo/model/scorer.json
   "$BIN" train scorer "$@" --clean target/lm-data/heldout-wiki.txt --human target/lm-data/heldout-wiki.txt \
-    --colsample 0.3 --threshold 0.44 --span-gate 0.54 --span-threshold 0.3 \
+    --colsample 0.3 --threshold 0.44 --span-gate 0.58 --span-threshold 0.5 \
     --model target/lopo/model --trees "$TREES" "${EXTRA[@]}" 2>/dev/null
 }
 pearson() {  # dev set -> its Pearson

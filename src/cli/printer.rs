@@ -102,7 +102,7 @@ impl Printer {
         let furniture = report.sentences.len() - prose;
         let flagged = report.sentences.iter().filter(|s| s.flagged).count();
         let words = if flagged == 0 {
-            self.paint(GREEN, "reads as fluent human English")
+            self.paint(GREEN, "no garbled sentences found")
         } else if report.quality < 0.5 || flagged * 4 >= prose.max(1) {
             self.paint(RED, "looks machine-translated or spun")
         } else {

@@ -10,7 +10,7 @@ pub mod train;
 
 use crate::boilerplate;
 use crate::error::{Error, Result};
-use crate::features::number_class;
+use crate::features::lm_word;
 use crate::lm::LanguageModel;
 use crate::model_dir::{default_model_dir, FAST_SCORER_FILE, LM_FILE, TOKENIZER_FILE};
 use crate::report::{Report, SentenceKind, SentenceReport};
@@ -140,7 +140,7 @@ pub fn sentence_rows(lm: &LanguageModel, tokenizer: &Tokenizer, text: &str, mut 
         }
         let keys: Vec<_> = tokens.iter().map(|t| lm_key(&t.text)).collect();
         ids.clear();
-        ids.extend(keys.iter().map(|k| lm.word_id(number_class(k).unwrap_or(k))));
+        ids.extend(keys.iter().map(|k| lm.word_id(lm_word(k))));
         let (_, scores) = lm.score_sentence(&ids);
         let scored: Vec<TokenScore> = tokens
             .iter()

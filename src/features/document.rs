@@ -78,7 +78,7 @@ impl<'a> Document<'a> {
                 continue;
             }
             let keys: Vec<String> = tokens.iter().map(|t| lm_key(&t.text).into_owned()).collect();
-            let ids: Vec<u32> = keys.iter().map(|k| lm.word_id(number_class(k).unwrap_or(k))).collect();
+            let ids: Vec<u32> = keys.iter().map(|k| lm.word_id(super::lm_word(k))).collect();
             let (_, scores) = lm.score_sentence(&ids);
             let words: Vec<Word> = tokens
                 .into_iter()
@@ -112,32 +112,6 @@ impl<'a> Document<'a> {
             key_counts,
             lm_order: lm.order(),
         }
-    }
-}
-
-/// The word the LM scores in place of a number: any amount is as fluent as any other, but the
-/// LM has seen few of them, so every unseen figure would look like a garbled word (the
-/// figures of financial news did). Years stay years.
-pub fn number_class(key: &str) -> Option<&'static str> {
-    if !key.starts_with(|c: char| c.is_ascii_digit()) || !key.chars().all(|c| c.is_ascii_digit() || ",.:/-".contains(c)) {
-        return None;
-    }
-    let year = key.len() == 4 && (key.starts_with("1") || key.starts_with("20"));
-    Some(if year { "2000" } else { "10" })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::number_class;
-
-    #[test]
-    fn numbers_map_to_a_class_and_words_do_not() {
-        assert_eq!(number_class("1,512,534"), Some("10"));
-        assert_eq!(number_class("4.5"), Some("10"));
-        assert_eq!(number_class("1986"), Some("2000"));
-        assert_eq!(number_class("9/11"), Some("10"));
-        assert_eq!(number_class("1980s"), None);
-        assert_eq!(number_class("the"), None);
     }
 }
 

@@ -9,6 +9,7 @@
 mod char_shape;
 mod document;
 mod lexicon;
+mod lm_word;
 #[cfg(test)]
 mod testing;
 
@@ -38,7 +39,8 @@ mod unknown_word;
 mod word_rarity;
 
 pub use char_shape::CharShape;
-pub use document::{number_class, Document, Sentence, Word};
+pub use document::{Document, Sentence, Word};
+pub use lm_word::lm_word;
 pub use lexicon::is_function_word;
 pub use off_topic::{is_topic_word, TopicVectors};
 
