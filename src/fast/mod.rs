@@ -140,7 +140,7 @@ pub fn sentence_rows(lm: &LanguageModel, tokenizer: &Tokenizer, text: &str, mut 
         }
         let keys: Vec<_> = tokens.iter().map(|t| lm_key(&t.text)).collect();
         ids.clear();
-        ids.extend(keys.iter().map(|k| lm.word_id(lm_word(k))));
+        ids.extend(keys.iter().map(|k| lm.word_id(&lm_word(k))));
         let (_, scores) = lm.score_sentence(&ids);
         let scored: Vec<TokenScore> = tokens
             .iter()

@@ -78,7 +78,7 @@ impl<'a> Document<'a> {
                 continue;
             }
             let keys: Vec<String> = tokens.iter().map(|t| lm_key(&t.text).into_owned()).collect();
-            let ids: Vec<u32> = keys.iter().map(|k| lm.word_id(super::lm_word(k))).collect();
+            let ids: Vec<u32> = keys.iter().map(|k| lm.word_id(&super::lm_word(k))).collect();
             let (_, scores) = lm.score_sentence(&ids);
             let words: Vec<Word> = tokens
                 .into_iter()
