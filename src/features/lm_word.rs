@@ -25,7 +25,7 @@ pub fn lm_word(key: &str) -> Cow<'_, str> {
 }
 
 /// The class word of a number: "2000" for years, "10" for any other figure.
-pub fn number_class(key: &str) -> Option<&'static str> {
+fn number_class(key: &str) -> Option<&'static str> {
     if !key.starts_with(|c: char| c.is_ascii_digit()) || !key.chars().all(|c| c.is_ascii_digit() || ",.:/-".contains(c)) {
         return None;
     }
