@@ -19,11 +19,8 @@ fn bench(c: &mut Criterion) {
 
     let lm = LanguageModel::open(&path).unwrap();
     let tokenizer = Tokenizer::english().unwrap();
-    let words: Vec<String> = tokenizer
-        .tokenize(&TEXT.repeat(50))
-        .iter()
-        .map(|t| lm_key(&t.text).into_owned())
-        .collect();
+    let words: Vec<String> =
+        tokenizer.tokenize(&TEXT.repeat(50)).iter().map(|t| lm_key(&t.text).into_owned()).collect();
     let mut group = c.benchmark_group("query");
     group.throughput(Throughput::Elements(words.len() as u64));
     group.bench_function("word ids + score", |b| {

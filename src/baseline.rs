@@ -52,11 +52,7 @@ pub fn check(lm: &LanguageModel, tokenizer: &Tokenizer, text: &str) -> Report {
         });
     }
     let quality = if count > 0 { to_quality((total / count as f64) as f32) } else { 1.0 };
-    Report {
-        quality,
-        flagged: sentences.iter().any(|s| s.flagged),
-        sentences,
-    }
+    Report { quality, flagged: sentences.iter().any(|s| s.flagged), sentences }
 }
 
 fn to_quality(mean_log10: f32) -> f32 {

@@ -17,13 +17,13 @@
 use crate::boilerplate;
 use crate::error::{Error, Result};
 use crate::features::{self, Context, Document, Sentence, TopicVectors};
-use rayon::prelude::*;
 use crate::lm::LanguageModel;
 use crate::model_dir::{default_model_dir, open_lm_and_tokenizer, SCORER_FILE, TOPICS_FILE};
 use crate::report::{Report, SentenceKind, SentenceReport};
 use crate::scorer::ScorerModel;
 use crate::spans;
 use crate::text::{Lines, Tokenizer};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// A loaded model: language model, tokenizer, topic vectors and scorer.
@@ -44,7 +44,10 @@ impl Checker {
     /// The model in folder `dir` (`lm.mtlm`, `tokenizer.json`, `scorer.json`, `topics.bin`).
     pub fn with_model(dir: &Path) -> Result<Self> {
         if !dir.is_dir() {
-            return Err(Error::bad_model(dir, "no such model folder (a model folder holds lm.mtlm, tokenizer.json and scorer.json)"));
+            return Err(Error::bad_model(
+                dir,
+                "no such model folder (a model folder holds lm.mtlm, tokenizer.json and scorer.json)",
+            ));
         }
         let (lm, tokenizer) = open_lm_and_tokenizer(dir)?;
         // The two larger files load side by side (about 15 ms each).
@@ -107,7 +110,12 @@ impl Checker {
         let has_prose = text.lines().any(boilerplate::is_prose_line);
         let lines = Lines::new(text);
         // Sentences are scored independently: on all cores for long texts (in order).
-        let sentences: Vec<SentenceReport> = doc.sentences.par_iter().with_min_len(16).map(|s| self.sentence(text, &lines, &ctx, s, has_prose)).collect();
+        let sentences: Vec<SentenceReport> = doc
+            .sentences
+            .par_iter()
+            .with_min_len(16)
+            .map(|s| self.sentence(text, &lines, &ctx, s, has_prose))
+            .collect();
         let words: Vec<usize> = doc.sentences.iter().map(|s| s.words.len()).collect();
         Report::from_sentences(sentences, &words)
     }

@@ -14,11 +14,7 @@ pub enum Error {
     BadModel { path: PathBuf, problem: String },
     /// An ARPA file that does not parse.
     #[error("{path}:{line}: {problem}")]
-    BadArpa {
-        path: PathBuf,
-        line: usize,
-        problem: String,
-    },
+    BadArpa { path: PathBuf, line: usize, problem: String },
     /// The tokenizer definition could not be built or loaded.
     #[error("tokenizer: {0}")]
     Tokenizer(String),
@@ -34,16 +30,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            cause: source,
-        }
+        Error::Io { path: path.into(), cause: source }
     }
 
     pub fn bad_model(path: impl Into<PathBuf>, problem: impl Into<String>) -> Self {
-        Error::BadModel {
-            path: path.into(),
-            problem: problem.into(),
-        }
+        Error::BadModel { path: path.into(), problem: problem.into() }
     }
 }

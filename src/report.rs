@@ -150,12 +150,7 @@ impl Report {
                 }
             })
             .collect();
-        ReportJson {
-            id,
-            quality: round4(self.quality),
-            flagged: self.flagged,
-            sentences,
-        }
+        ReportJson { id, quality: round4(self.quality), flagged: self.flagged, sentences }
     }
 }
 
@@ -191,6 +186,9 @@ mod tests {
         assert_eq!(&text[span.start..span.end], "garbled words");
         assert_eq!(json.sentences[0].char_end, text.chars().count());
         let line = serde_json::to_string(&json).unwrap();
-        assert!(line.starts_with("{\"id\":\"doc-1\",\"quality\":0.25,\"flagged\":true,\"sentences\":[{\"start\":0"), "{line}");
+        assert!(
+            line.starts_with("{\"id\":\"doc-1\",\"quality\":0.25,\"flagged\":true,\"sentences\":[{\"start\":0"),
+            "{line}"
+        );
     }
 }

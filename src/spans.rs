@@ -70,7 +70,8 @@ mod tests {
         let text = "it grows as it grows , he said";
         let w = words(text);
         let p = [0.1, 0.9, 0.8, 0.9, 0.7, 0.9, 0.1, 0.1];
-        let spans = merge(&w, &p, 0.5, |k| if k % 2 == 0 { vec!["repetition"] } else { vec!["lm_surprisal", "repetition"] });
+        let spans =
+            merge(&w, &p, 0.5, |k| if k % 2 == 0 { vec!["repetition"] } else { vec!["lm_surprisal", "repetition"] });
         assert_eq!(spans.len(), 1);
         assert_eq!(&text[spans[0].bytes.clone()], "grows as it grows");
         assert_eq!(spans[0].score, 0.9);

@@ -72,7 +72,8 @@ fn jsonl_input_keeps_order_ids_and_reports_bad_lines() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("<stdin>:2: invalid JSON"), "{stderr}");
     assert!(stderr.contains("<stdin>:3: no field \"text\""), "{stderr}");
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 4, "one line per non-empty input line");
     assert_eq!(lines[0]["id"], "a");
     assert!(lines[1]["error"].as_str().unwrap().contains("invalid JSON"));
@@ -90,7 +91,8 @@ fn invalid_utf8_and_empty_files_are_reported_and_the_run_goes_on() {
     std::fs::write(&empty, b"").unwrap();
     let good = dir.path().join("good.txt");
     std::fs::write(&good, FLUENT).unwrap();
-    let out = mtcheck(&["--format", "summary", bad.to_str().unwrap(), empty.to_str().unwrap(), good.to_str().unwrap()], b"");
+    let out =
+        mtcheck(&["--format", "summary", bad.to_str().unwrap(), empty.to_str().unwrap(), good.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("bad.txt: line 2: invalid UTF-8"), "{stderr}");

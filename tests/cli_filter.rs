@@ -24,7 +24,10 @@ fn mixed_records(n: usize) -> Vec<String> {
     let mut out = Vec::new();
     for i in 0..n {
         let text = |v: &serde_json::Value| serde_json::to_string(&v["text"]).unwrap();
-        out.push(format!(r#"{{"url": "https://example.org/{i}", "text": {},  "meta": {{"b": [1, 2.50], "a": null}}}}"#, text(&news[i])));
+        out.push(format!(
+            r#"{{"url": "https://example.org/{i}", "text": {},  "meta": {{"b": [1, 2.50], "a": null}}}}"#,
+            text(&news[i])
+        ));
         out.push(format!(r#"{{"text":{},"id":"mt-{i}"}}"#, text(&mt[i])));
     }
     out
@@ -73,8 +76,16 @@ fn every_record_is_accounted_for_and_kept_ones_pass_through_byte_for_byte() {
     let (kept, rejected) = (dir.path().join("kept.jsonl"), dir.path().join("rejected.jsonl"));
     let stats = dir.path().join("stats.json");
     let (code, stderr) = run(&[
-        "filter", path.to_str().unwrap(), "--min-quality", "0.55", "-o", kept.to_str().unwrap(),
-        "--rejected", rejected.to_str().unwrap(), "--stats", stats.to_str().unwrap(),
+        "filter",
+        path.to_str().unwrap(),
+        "--min-quality",
+        "0.55",
+        "-o",
+        kept.to_str().unwrap(),
+        "--rejected",
+        rejected.to_str().unwrap(),
+        "--stats",
+        stats.to_str().unwrap(),
     ]);
     assert_eq!(code, Some(2), "bad records make the exit code 2: {stderr}");
     let all: Vec<String> = String::from_utf8_lossy(&raw).lines().map(str::to_string).collect();
@@ -85,7 +96,10 @@ fn every_record_is_accounted_for_and_kept_ones_pass_through_byte_for_byte() {
         assert!(stderr.contains(&format!("mixed.jsonl:{}:", at + 1)), "bad line {} reported: {stderr}", at + 1);
     }
     assert!(stderr.contains(&format!("mixed.jsonl:{}: invalid UTF-8", all.len())), "{stderr}");
-    assert!(stderr.contains(&format!("read {} records", all.len())) && stderr.contains("errors            5"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("read {} records", all.len())) && stderr.contains("errors            5"),
+        "{stderr}"
+    );
     let stats: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
     assert_eq!(stats["read"], all.len());
     assert_eq!((stats["kept"].as_u64(), stats["errors"].as_u64()), (Some(kept.len() as u64), Some(5)));
@@ -127,13 +141,22 @@ fn gz_and_zst_round_trip() {
     // Compressed input is also recognized by its magic bytes: on stdin, or misnamed.
     let misnamed = dir.path().join("really-zst.jsonl");
     std::fs::copy(&zst, &misnamed).unwrap();
-    let from_stdin = mtcheck(&["filter", "-", "--input-format", "jsonl", "--min-quality", "0.6"], &std::fs::read(&gz).unwrap());
+    let from_stdin =
+        mtcheck(&["filter", "-", "--input-format", "jsonl", "--min-quality", "0.6"], &std::fs::read(&gz).unwrap());
     assert_eq!(from_stdin.stdout, expected, "gzip on stdin");
-    for (input, output) in [(&gz, "out.jsonl.zst"), (&zst, "out.jsonl.gz"), (&zst, "out.jsonl"), (&misnamed, "out2.jsonl")] {
+    for (input, output) in
+        [(&gz, "out.jsonl.zst"), (&zst, "out.jsonl.gz"), (&zst, "out.jsonl"), (&misnamed, "out2.jsonl")]
+    {
         let out = dir.path().join(output);
-        let (code, stderr) = run(&["filter", input.to_str().unwrap(), "--min-quality", "0.6", "-o", out.to_str().unwrap()]);
+        let (code, stderr) =
+            run(&["filter", input.to_str().unwrap(), "--min-quality", "0.6", "-o", out.to_str().unwrap()]);
         assert_eq!(code, Some(0), "{stderr}");
-        assert_eq!(lines(&out).join("\n") + "\n", String::from_utf8(expected.clone()).unwrap(), "{} -> {output}", input.display());
+        assert_eq!(
+            lines(&out).join("\n") + "\n",
+            String::from_utf8(expected.clone()).unwrap(),
+            "{} -> {output}",
+            input.display()
+        );
     }
 }
 
@@ -141,7 +164,9 @@ fn gz_and_zst_round_trip() {
 fn a_truncated_zst_is_reported_with_its_name_and_the_next_input_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let input = mixed_records(300);
-    let body = |lines: &[String]| zstd::encode_all(lines.iter().map(|l| format!("{l}\n")).collect::<String>().as_bytes(), 3).unwrap();
+    let body = |lines: &[String]| {
+        zstd::encode_all(lines.iter().map(|l| format!("{l}\n")).collect::<String>().as_bytes(), 3).unwrap()
+    };
     // Two zstd frames, the second cut in half: the first one's records are read.
     let (first, second) = (body(&input[..200]), body(&input[200..]));
     let cut = dir.path().join("cut.jsonl.zst");
@@ -187,7 +212,8 @@ fn keep_top_keeps_the_best_share_from_files_and_stdin() {
     let kept: Vec<String> = std::str::from_utf8(&from_file.stdout).unwrap().lines().map(str::to_string).collect();
     assert!((60..=62).contains(&kept.len()), "30% of 200: {}", kept.len());
     let worst_kept = input.iter().zip(&quality).filter(|(l, _)| kept.contains(l)).map(|(_, q)| *q).fold(1.0, f64::min);
-    let best_dropped = input.iter().zip(&quality).filter(|(l, _)| !kept.contains(l)).map(|(_, q)| *q).fold(0.0, f64::max);
+    let best_dropped =
+        input.iter().zip(&quality).filter(|(l, _)| !kept.contains(l)).map(|(_, q)| *q).fold(0.0, f64::max);
     assert!(worst_kept >= best_dropped - 1e-3, "kept {worst_kept} < dropped {best_dropped}");
     assert!(String::from_utf8_lossy(&from_file.stderr).contains("--keep-top 30%: cut at quality"));
 }
@@ -229,7 +255,10 @@ fn text_input_is_a_document_a_line() {
     let out = mtcheck(&["filter", path.to_str().unwrap(), "--min-quality", "0"], b"");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("docs.txt:2: invalid UTF-8 at byte 4"));
-    assert_eq!(out.stdout, b"The council approved the budget on Tuesday after a long debate.\r\n\nLast line without a newline.\n");
+    assert_eq!(
+        out.stdout,
+        b"The council approved the budget on Tuesday after a long debate.\r\n\nLast line without a newline.\n"
+    );
 }
 
 #[test]
@@ -306,7 +335,8 @@ fn max_flagged_keeps_documents_by_their_share_of_flagged_sentences() {
     let dir = tempfile::tempdir().unwrap();
     let input = mixed_records(100);
     let path = write(dir.path(), "in.jsonl", &input);
-    let annotated = mtcheck(&["filter", path.to_str().unwrap(), "--annotate", "--scorer", "fast", "--max-flagged", "0"], b"");
+    let annotated =
+        mtcheck(&["filter", path.to_str().unwrap(), "--annotate", "--scorer", "fast", "--max-flagged", "0"], b"");
     let keep: Vec<bool> = std::str::from_utf8(&annotated.stdout)
         .unwrap()
         .lines()

@@ -15,7 +15,15 @@ fn query_prints_kenlm_layout_and_skips_invalid_utf8_lines() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("fx.mtlm");
     let out = mtcheck(
-        &["lm", "import-arpa", fixture("lmplz-o5.arpa").to_str().unwrap(), "-o", model.to_str().unwrap(), "--bits", "32"],
+        &[
+            "lm",
+            "import-arpa",
+            fixture("lmplz-o5.arpa").to_str().unwrap(),
+            "-o",
+            model.to_str().unwrap(),
+            "--bits",
+            "32",
+        ],
         b"",
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -45,14 +53,26 @@ fn train_writes_a_model_that_query_reads() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("small.mtlm");
     let out = mtcheck(
-        &["train", "lm", fixture("corpus.txt").to_str().unwrap(), "--pretokenized", "--order", "3", "--prune", "0,0,1", "-o", model.to_str().unwrap()],
+        &[
+            "train",
+            "lm",
+            fixture("corpus.txt").to_str().unwrap(),
+            "--pretokenized",
+            "--order",
+            "3",
+            "--prune",
+            "0,0,1",
+            "-o",
+            model.to_str().unwrap(),
+        ],
         b"",
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = mtcheck(&["lm", "info", model.to_str().unwrap(), "--verify"], b"");
     let info = String::from_utf8(out.stdout).unwrap();
     assert!(info.contains("order\t3") && info.contains("checksums\tok"), "{info}");
-    let out = mtcheck(&["lm", "query", "-m", model.to_str().unwrap(), "--tokenized", "-v", "summary"], b"reka lenozo\n");
+    let out =
+        mtcheck(&["lm", "query", "-m", model.to_str().unwrap(), "--tokenized", "-v", "summary"], b"reka lenozo\n");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("Perplexity including OOVs:"), "{text}");
 }

@@ -32,14 +32,10 @@ fn eval_table_agrees_with_score_py() {
             .output()
             .expect("python3 runs score.py");
         let reference: serde_json::Value = serde_json::from_slice(&reference.stdout).unwrap();
-        let row: Vec<&str> = table
-            .lines()
-            .find(|l| l.starts_with(&format!("| {stem} |")))
-            .unwrap()
-            .split('|')
-            .map(str::trim)
-            .collect();
-        let columns = ["pearson", "spearman", "auc_mt", "word_mcc", "word_flag_rate", "fp_sentence_rate", "fp_span_rate"];
+        let row: Vec<&str> =
+            table.lines().find(|l| l.starts_with(&format!("| {stem} |"))).unwrap().split('|').map(str::trim).collect();
+        let columns =
+            ["pearson", "spearman", "auc_mt", "word_mcc", "word_flag_rate", "fp_sentence_rate", "fp_span_rate"];
         let mut compared = 0;
         for (i, key) in columns.iter().enumerate() {
             let ours = row[3 + i];

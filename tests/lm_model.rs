@@ -16,11 +16,7 @@ fn fixture_model() -> NgramModel {
 
 fn write(model: &NgramModel, dir: &Path, bits: u32, keep_ngrams: bool) -> PathBuf {
     let path = dir.join(format!("model-{bits}.mtlm"));
-    let options = WriteOptions {
-        value_bits: bits,
-        keep_ngrams,
-        ..WriteOptions::default()
-    };
+    let options = WriteOptions { value_bits: bits, keep_ngrams, ..WriteOptions::default() };
     write_model(model, &path, &options).expect("model writes");
     path
 }
@@ -169,10 +165,7 @@ fn foreign_files_are_not_taken_for_models() {
 
 #[test]
 fn missing_model_names_the_path() {
-    let err = LanguageModel::open(Path::new("/nonexistent/dir/model.mtlm"))
-        .err()
-        .unwrap()
-        .to_string();
+    let err = LanguageModel::open(Path::new("/nonexistent/dir/model.mtlm")).err().unwrap().to_string();
     assert!(err.contains("/nonexistent/dir/model.mtlm"), "{err}");
 }
 
@@ -206,7 +199,10 @@ fn bad_arpa_files_give_line_numbers() {
         ("\\data\\\nngram 1=2\n\n\\1-grams:\n-1\t<s>\t0\n-1\t</s>\n", "truncated"),
         ("\\data\\\nngram 1=3\n\n\\1-grams:\n-1\t<s>\t0\n-1\t</s>\n\\end\\\n", "declares 3"),
         ("\\data\\\nngram 1=2\n\n\\1-grams:\nabc\t<s>\t0\n-1\t</s>\n\\end\\\n", ":5:"),
-        ("\\data\\\nngram 1=1\nngram 2=1\n\n\\1-grams:\n-1\t</s>\t0\n\n\\2-grams:\n-1\tx </s>\n\\end\\\n", "not among the unigrams"),
+        (
+            "\\data\\\nngram 1=1\nngram 2=1\n\n\\1-grams:\n-1\t</s>\t0\n\n\\2-grams:\n-1\tx </s>\n\\end\\\n",
+            "not among the unigrams",
+        ),
     ];
     for (text, expected) in cases {
         let path = dir.path().join("bad.arpa");

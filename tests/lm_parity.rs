@@ -19,9 +19,7 @@ fn by_words(model: &NgramModel) -> HashMap<Vec<String>, (f32, f32)> {
     let mut out = HashMap::new();
     for (i, entries) in model.orders.iter().enumerate() {
         for (j, &key) in entries.keys.iter().enumerate() {
-            let words = ngram::unpack(key, i + 1)
-                .map(|id| model.vocab[id as usize].clone())
-                .collect();
+            let words = ngram::unpack(key, i + 1).map(|id| model.vocab[id as usize].clone()).collect();
             let backoff = entries.backoff.get(j).copied().unwrap_or(0.0);
             out.insert(words, (entries.prob[j], backoff));
         }
@@ -34,27 +32,20 @@ fn trainer_matches_lmplz_arpa_within_1e4() {
     let kenlm = read_arpa_file(&fixture("lmplz-o5.arpa")).expect("fixture parses");
     let mut config = TrainConfig::new(5);
     config.text_mode = TextMode::Pretokenized;
-    let (ours, _) = train(&[fixture("corpus.txt")], &config, &Tokenizer::english().unwrap())
-        .expect("training succeeds");
+    let (ours, _) =
+        train(&[fixture("corpus.txt")], &config, &Tokenizer::english().unwrap()).expect("training succeeds");
     assert_eq!(ours.counts(), kenlm.counts(), "n-gram counts per order");
 
     let theirs = by_words(&kenlm);
     let mine = by_words(&ours);
     let mut worst = (0f32, Vec::new());
     for (words, &(p, b)) in &theirs {
-        let &(mp, mb) = mine
-            .get(words)
-            .unwrap_or_else(|| panic!("n-gram {words:?} missing from our model"));
+        let &(mp, mb) = mine.get(words).unwrap_or_else(|| panic!("n-gram {words:?} missing from our model"));
         for diff in [(p - mp).abs(), (b - mb).abs()] {
             if diff > worst.0 {
                 worst = (diff, words.clone());
             }
         }
     }
-    assert!(
-        worst.0 <= 1e-4,
-        "largest difference {} at {:?}",
-        worst.0,
-        worst.1
-    );
+    assert!(worst.0 <= 1e-4, "largest difference {} at {:?}", worst.0, worst.1);
 }

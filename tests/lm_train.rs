@@ -28,9 +28,7 @@ fn log10_prob(model: &NgramModel, context: &[u32], word: u32) -> f32 {
     if let Some(i) = model.orders[n - 1].find(ngram::pack(&ids)) {
         return model.orders[n - 1].prob[i];
     }
-    let backoff = model.orders[n - 2]
-        .find(ngram::pack(context))
-        .map_or(0.0, |i| model.orders[n - 2].backoff[i]);
+    let backoff = model.orders[n - 2].find(ngram::pack(context)).map_or(0.0, |i| model.orders[n - 2].backoff[i]);
     backoff + log10_prob(model, &context[1..], word)
 }
 
@@ -44,10 +42,8 @@ fn assert_normalized(model: &NgramModel) {
             if context.last() == Some(&ngram::EOS) {
                 continue;
             }
-            let total: f64 = (0..vocab)
-                .filter(|&w| w != BOS)
-                .map(|w| 10f64.powf(log10_prob(model, &context, w) as f64))
-                .sum();
+            let total: f64 =
+                (0..vocab).filter(|&w| w != BOS).map(|w| 10f64.powf(log10_prob(model, &context, w) as f64)).sum();
             assert!((total - 1.0).abs() < 2e-3, "context {context:?} sums to {total}");
         }
     }
@@ -86,10 +82,7 @@ fn vocabulary_cap_maps_rare_words_to_unk() {
     assert_eq!(capped.vocab.len(), 303, "300 words plus <unk>, <s>, </s>");
     let unk = &capped.orders[0];
     assert!(unk.prob[ngram::UNK as usize] > -2.0, "<unk> now has real mass: {}", unk.prob[0]);
-    assert!(
-        capped.orders[1].keys.iter().any(|&k| ngram::word(k, 2, 1) == ngram::UNK),
-        "<unk> appears in bigrams"
-    );
+    assert!(capped.orders[1].keys.iter().any(|&k| ngram::word(k, 2, 1) == ngram::UNK), "<unk> appears in bigrams");
     assert_normalized(&capped);
 }
 

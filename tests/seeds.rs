@@ -42,10 +42,20 @@ fn clean_and_non_native_articles_have_at_most_one_flagged_sentence() {
 fn page_furniture_of_001_is_boilerplate() {
     let (text, r) = check("001");
     let kind_of = |needle: &str| {
-        let s = r.sentences.iter().find(|s| text[s.bytes.clone()].contains(needle)).unwrap_or_else(|| panic!("no sentence with {needle:?}"));
+        let s = r
+            .sentences
+            .iter()
+            .find(|s| text[s.bytes.clone()].contains(needle))
+            .unwrap_or_else(|| panic!("no sentence with {needle:?}"));
         (s.kind, s.flagged)
     };
-    for furniture in ["By [Wasef Khalili]", "click the share buttons", "Follow us on Instagram", "publications@globalresearch.ca", "Copyright ©"] {
+    for furniture in [
+        "By [Wasef Khalili]",
+        "click the share buttons",
+        "Follow us on Instagram",
+        "publications@globalresearch.ca",
+        "Copyright ©",
+    ] {
         assert_eq!(kind_of(furniture), (SentenceKind::Boilerplate, false), "{furniture}");
     }
     assert_eq!(kind_of("The situation in Afghanistan has dramatically changed").0, SentenceKind::Prose);

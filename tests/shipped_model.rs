@@ -6,11 +6,7 @@ use mtcheck::model_dir::{default_model_dir, LM_FILE, TOKENIZER_FILE};
 use mtcheck::text::{lm_key, Tokenizer};
 
 fn log10_per_token(lm: &LanguageModel, tokenizer: &Tokenizer, text: &str) -> f32 {
-    let ids: Vec<u32> = tokenizer
-        .tokenize(text)
-        .iter()
-        .map(|t| lm.word_id(&lm_key(&t.text)))
-        .collect();
+    let ids: Vec<u32> = tokenizer.tokenize(text).iter().map(|t| lm.word_id(&lm_key(&t.text))).collect();
     let (total, per_word) = lm.score_sentence(&ids);
     total / per_word.len() as f32
 }

@@ -6,8 +6,8 @@
 use super::printer::Printer;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use mtcheck::model_dir::default_model_dir;
 use mtcheck::filter::records::{json_record, BadRecord};
+use mtcheck::model_dir::default_model_dir;
 use mtcheck::report::Report;
 use mtcheck::text::input::{display, expand_inputs, is_jsonl_name};
 use mtcheck::Checker;
@@ -95,7 +95,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => args.format == Format::Human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Auto => {
+            args.format == Format::Human
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let printer = Printer { color };
     let stdout = std::io::stdout();
@@ -131,14 +135,17 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(ExitCode::from(if outcome.errors > 0 {
-        super::EXIT_ERROR
-    } else {
-        u8::from(outcome.flagged)
-    }))
+    Ok(ExitCode::from(if outcome.errors > 0 { super::EXIT_ERROR } else { u8::from(outcome.flagged) }))
 }
 
-fn check_text(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Path, out: &mut impl Write, outcome: &mut Outcome) -> Result<()> {
+fn check_text(
+    checker: &Checker,
+    args: &CheckArgs,
+    printer: &Printer,
+    path: &Path,
+    out: &mut impl Write,
+    outcome: &mut Outcome,
+) -> Result<()> {
     let name = display(path);
     let mut bytes = Vec::new();
     mtcheck::text::input::open_reader(path)?.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
@@ -156,7 +163,15 @@ fn check_text(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Pat
     write_report(args, printer, &name, &text, &report, id, out)
 }
 
-fn write_report(args: &CheckArgs, printer: &Printer, name: &str, text: &str, report: &Report, id: Option<serde_json::Value>, out: &mut impl Write) -> Result<()> {
+fn write_report(
+    args: &CheckArgs,
+    printer: &Printer,
+    name: &str,
+    text: &str,
+    report: &Report,
+    id: Option<serde_json::Value>,
+    out: &mut impl Write,
+) -> Result<()> {
     match args.format {
         Format::Jsonl => {
             serde_json::to_writer(&mut *out, &report.to_json(text, id))?;
@@ -178,7 +193,14 @@ fn write_report(args: &CheckArgs, printer: &Printer, name: &str, text: &str, rep
 /// A checked line: report, text and id, or why it cannot be read.
 type Checked = std::result::Result<(Report, String, Option<serde_json::Value>), BadRecord>;
 
-fn check_jsonl(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Path, out: &mut impl Write, outcome: &mut Outcome) -> Result<()> {
+fn check_jsonl(
+    checker: &Checker,
+    args: &CheckArgs,
+    printer: &Printer,
+    path: &Path,
+    out: &mut impl Write,
+    outcome: &mut Outcome,
+) -> Result<()> {
     let mut reader = mtcheck::text::input::open_reader(path)?;
     let name = display(path);
     let mut line_no = 0usize;
@@ -186,7 +208,8 @@ fn check_jsonl(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Pa
         let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH);
         while batch.len() < BATCH {
             let mut line = Vec::new();
-            if reader.read_until(b'\n', &mut line).with_context(|| format!("{name}:{}: read error", line_no + 1))? == 0 {
+            if reader.read_until(b'\n', &mut line).with_context(|| format!("{name}:{}: read error", line_no + 1))? == 0
+            {
                 break;
             }
             line_no += 1;
@@ -202,7 +225,9 @@ fn check_jsonl(checker: &Checker, args: &CheckArgs, printer: &Printer, path: &Pa
         }
         let results: Vec<(usize, Checked)> = batch
             .par_iter()
-            .map(|(n, line)| (*n, json_record(line, &args.field).map(|r| (checker.check(&r.text), r.text.into_owned(), r.id))))
+            .map(|(n, line)| {
+                (*n, json_record(line, &args.field).map(|r| (checker.check(&r.text), r.text.into_owned(), r.id)))
+            })
             .collect();
         for (n, checked) in results {
             let here = format!("{name}:{n}");

@@ -3,9 +3,9 @@
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use mtcheck::eval::{evaluate, read_set, Metrics};
+use mtcheck::fast::FastChecker;
 use mtcheck::model_dir::{default_model_dir, open_lm_and_tokenizer};
 use mtcheck::report::ReportJson;
-use mtcheck::fast::FastChecker;
 use mtcheck::Checker;
 use rayon::prelude::*;
 use std::io::Write;
@@ -79,7 +79,10 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    writeln!(out, "| set | n | pearson | spearman | auc_mt | word_mcc | word_flag_rate | fp_sentence_rate | fp_span_rate |")?;
+    writeln!(
+        out,
+        "| set | n | pearson | spearman | auc_mt | word_mcc | word_flag_rate | fp_sentence_rate | fp_span_rate |"
+    )?;
     writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
     for set in &args.sets {
         let records = read_set(set)?;

@@ -39,12 +39,17 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
         .map(|r| {
             let doc = Document::analyze(checker.lm(), checker.tokenizer(), &r.text);
             let ctx = Context::new(&doc, &checker.scorer().char_shape, checker.topics());
-            doc.sentences.iter().enumerate().map(|(j, s)| (j, features::sentence_inputs(&features::compute(&ctx, s)))).collect()
+            doc.sentences
+                .iter()
+                .enumerate()
+                .map(|(j, s)| (j, features::sentence_inputs(&features::compute(&ctx, s))))
+                .collect()
         })
         .collect();
     for (i, sentences) in rows.into_iter().enumerate() {
         for (j, values) in sentences {
-            let map: serde_json::Map<String, serde_json::Value> = names.iter().cloned().zip(values.into_iter().map(|v| serde_json::json!(v))).collect();
+            let map: serde_json::Map<String, serde_json::Value> =
+                names.iter().cloned().zip(values.into_iter().map(|v| serde_json::json!(v))).collect();
             serde_json::to_writer(&mut out, &serde_json::json!({"record": i, "sentence": j, "inputs": map}))?;
             out.write_all(b"\n")?;
         }

@@ -8,8 +8,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mtcheck::fast::FastChecker;
 use mtcheck::filter::output::{self, Output};
 use mtcheck::filter::{DocumentScorer, Filter, FilterOptions, InputFormat, Observer, Outputs, Rules, Stats};
-use mtcheck::text::input::expand_inputs;
 use mtcheck::model_dir::default_model_dir;
+use mtcheck::text::input::expand_inputs;
 use mtcheck::Checker;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -105,9 +105,13 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
     let full = args.scorer == ScorerChoice::Full || (args.scorer == ScorerChoice::Auto && args.annotate);
     let scorer = if full {
-        DocumentScorer::Full(Box::new(Checker::with_model(&dir).with_context(|| format!("loading the model in {}", dir.display()))?))
+        DocumentScorer::Full(Box::new(
+            Checker::with_model(&dir).with_context(|| format!("loading the model in {}", dir.display()))?,
+        ))
     } else {
-        DocumentScorer::Fast(FastChecker::with_model(&dir).with_context(|| format!("loading the model in {}", dir.display()))?)
+        DocumentScorer::Fast(
+            FastChecker::with_model(&dir).with_context(|| format!("loading the model in {}", dir.display()))?,
+        )
     };
     let filter = Filter {
         scorer,
@@ -143,11 +147,13 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
     })
     .ok();
     // A bar against the inputs' sizes when they are all files; a spinner for stdin.
-    let total = inputs.iter().map(|p| std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len())).sum::<Option<u64>>();
+    let total =
+        inputs.iter().map(|p| std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len())).sum::<Option<u64>>();
     let mut observer = Reporter::new(!args.quiet && std::io::stderr().is_terminal(), total);
     let started = Instant::now();
     let stats = filter.run(&inputs, &mut outputs, &mut observer)?;
-    let (kept_name, rejected_name) = (outputs.kept.name().to_string(), outputs.rejected.as_ref().map(|r| r.name().to_string()));
+    let (kept_name, rejected_name) =
+        (outputs.kept.name().to_string(), outputs.rejected.as_ref().map(|r| r.name().to_string()));
     outputs.kept.finish()?;
     if let Some(r) = outputs.rejected {
         r.finish()?;
@@ -186,7 +192,8 @@ fn check_args(args: &FilterArgs) -> Result<()> {
     if args.annotate && args.keep_top.is_some() {
         bail!("--annotate keeps every record; with it, use --min-quality or --max-flagged to set the \"keep\" field (--keep-top's cut is only known at the end)");
     }
-    let same = |a: &PathBuf, b: &PathBuf| a == b || a.canonicalize().ok().is_some_and(|a| Some(a) == b.canonicalize().ok());
+    let same =
+        |a: &PathBuf, b: &PathBuf| a == b || a.canonicalize().ok().is_some_and(|a| Some(a) == b.canonicalize().ok());
     for out in args.output.iter().chain(&args.rejected) {
         if let Some(input) = args.paths.iter().find(|p| same(p, out)) {
             bail!("{} is both an input and an output", input.display());
@@ -212,12 +219,16 @@ impl Reporter {
             (false, _) => ProgressBar::hidden(),
             (true, Some(total)) => {
                 let bar = ProgressBar::new(total);
-                bar.set_style(ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} (eta {eta})").expect("valid template"));
+                bar.set_style(
+                    ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} (eta {eta})").expect("valid template"),
+                );
                 bar
             }
             (true, None) => {
                 let bar = ProgressBar::new_spinner();
-                bar.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").expect("valid template"));
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").expect("valid template"),
+                );
                 bar
             }
         };
@@ -244,7 +255,6 @@ impl Observer for Reporter {
             stats.errors
         ));
     }
-
 }
 
 /// The end-of-run summary: counts, speed and a histogram of document quality.
@@ -260,10 +270,24 @@ fn summary(stats: &Stats, elapsed: Duration, kept_to: &str, rejected_to: Option<
         stats.records as f64 / secs
     );
     out += &format!("  kept     {:>10} ({:.1}%) -> {kept_to}\n", stats.kept, pct(stats.kept));
-    out += &format!("  dropped  {:>10} ({:.1}%){}\n", stats.dropped, pct(stats.dropped), rejected_to.map_or(String::new(), |r| format!(" -> {r}")));
-    out += &format!("  errors   {:>10} ({:.1}%){}\n", stats.errors, pct(stats.errors), if stats.errors > 0 { " (reported above with file and line)" } else { "" });
+    out += &format!(
+        "  dropped  {:>10} ({:.1}%){}\n",
+        stats.dropped,
+        pct(stats.dropped),
+        rejected_to.map_or(String::new(), |r| format!(" -> {r}"))
+    );
+    out += &format!(
+        "  errors   {:>10} ({:.1}%){}\n",
+        stats.errors,
+        pct(stats.errors),
+        if stats.errors > 0 { " (reported above with file and line)" } else { "" }
+    );
     if let Some(share) = args.keep_top {
-        out += &format!("  --keep-top {:.0}%: cut at quality {:.4}\n", share * 100.0, stats.histogram.top_threshold(share));
+        out += &format!(
+            "  --keep-top {:.0}%: cut at quality {:.4}\n",
+            share * 100.0,
+            stats.histogram.top_threshold(share)
+        );
     }
     if stats.histogram.is_empty() {
         return out;

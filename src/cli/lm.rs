@@ -2,8 +2,8 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use mtcheck::lm::storage::{write_model, WriteOptions};
 use mtcheck::lm::model::PREFETCH_AHEAD;
+use mtcheck::lm::storage::{write_model, WriteOptions};
 use mtcheck::lm::{arpa, LanguageModel, NgramModel};
 use mtcheck::text::{input::open_reader, lm_key, lm_sentences, Tokenizer};
 use std::io::{BufRead, Write};
@@ -93,11 +93,8 @@ pub fn run(cmd: LmCommand) -> Result<ExitCode> {
         LmCommand::Query(args) => query(args),
         LmCommand::ImportArpa(args) => {
             let model = arpa::read_arpa_file(&args.arpa)?;
-            let options = WriteOptions {
-                value_bits: args.bits,
-                keep_ngrams: args.keep_ngrams,
-                ..WriteOptions::default()
-            };
+            let options =
+                WriteOptions { value_bits: args.bits, keep_ngrams: args.keep_ngrams, ..WriteOptions::default() };
             let size = write_model(&model, &args.output, &options)?;
             eprintln!("wrote {} ({} bytes, n-grams {:?})", args.output.display(), size, model.counts());
             Ok(ExitCode::SUCCESS)
@@ -116,11 +113,7 @@ pub fn run(cmd: LmCommand) -> Result<ExitCode> {
 
 /// Writes a trained model as a model file (used by `train lm`).
 pub fn write_binary(model: &NgramModel, path: &Path, bits: u32, keep_ngrams: bool) -> Result<u64> {
-    let options = WriteOptions {
-        value_bits: bits,
-        keep_ngrams,
-        ..WriteOptions::default()
-    };
+    let options = WriteOptions { value_bits: bits, keep_ngrams, ..WriteOptions::default() };
     Ok(write_model(model, path, &options)?)
 }
 
@@ -163,21 +156,15 @@ struct Totals {
 }
 
 fn query(args: QueryArgs) -> Result<ExitCode> {
-    let model_path = args
-        .model
-        .clone()
-        .unwrap_or_else(|| mtcheck::model_dir::default_model_dir().join(mtcheck::model_dir::LM_FILE));
+    let model_path =
+        args.model.clone().unwrap_or_else(|| mtcheck::model_dir::default_model_dir().join(mtcheck::model_dir::LM_FILE));
     // Scoring a lot of text: load every page up front, as KenLM's query does by default.
     let model = LanguageModel::open_populated(&model_path)?;
     let tokenizer = if args.tokenized {
         None
     } else {
         let beside = model_path.with_file_name(mtcheck::model_dir::TOKENIZER_FILE);
-        Some(if beside.exists() {
-            Tokenizer::from_file(&beside)?
-        } else {
-            Tokenizer::english()?
-        })
+        Some(if beside.exists() { Tokenizer::from_file(&beside)? } else { Tokenizer::english()? })
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -192,9 +179,7 @@ fn query(args: QueryArgs) -> Result<ExitCode> {
         let mut line_no = 0usize;
         loop {
             buf.clear();
-            let n = reader
-                .read_until(b'\n', &mut buf)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let n = reader.read_until(b'\n', &mut buf).with_context(|| format!("reading {}", path.display()))?;
             if n == 0 {
                 break;
             }
@@ -223,11 +208,7 @@ fn query(args: QueryArgs) -> Result<ExitCode> {
     }
     let ppl = |log10: f64, tokens: u64| 10f64.powf(-log10 / tokens.max(1) as f64);
     writeln!(out, "Perplexity including OOVs:\t{}", ppl(totals.log10, totals.tokens))?;
-    writeln!(
-        out,
-        "Perplexity excluding OOVs:\t{}",
-        ppl(totals.log10 - totals.oov_log10, totals.tokens - totals.oovs)
-    )?;
+    writeln!(out, "Perplexity excluding OOVs:\t{}", ppl(totals.log10 - totals.oov_log10, totals.tokens - totals.oovs))?;
     writeln!(out, "OOVs:\t{}", totals.oovs)?;
     writeln!(out, "Tokens:\t{}", totals.tokens)?;
     out.flush()?;

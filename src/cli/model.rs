@@ -34,20 +34,37 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
     }
     let lm = checker.lm();
     let h = lm.header();
-    println!("lm\torder {}, vocabulary {}, {} n-grams, {}-bit values", h.order, h.vocab_size, h.counts.iter().sum::<u64>(), h.value_bits);
+    println!(
+        "lm\torder {}, vocabulary {}, {} n-grams, {}-bit values",
+        h.order,
+        h.vocab_size,
+        h.counts.iter().sum::<u64>(),
+        h.value_bits
+    );
     let scorer = checker.scorer();
     println!("scorer\t{}", scorer.format);
     println!("sentence forest\t{} trees over {} inputs", scorer.sentence.trees.len(), scorer.sentence_inputs.len());
     println!("token forest\t{} trees over {} inputs", scorer.token.trees.len(), scorer.token_inputs.len());
-    println!("calibration\tquality = sigmoid((score - {:.3}) / {:.3})", scorer.calibration.center, scorer.calibration.scale);
+    println!(
+        "calibration\tquality = sigmoid((score - {:.3}) / {:.3})",
+        scorer.calibration.center, scorer.calibration.scale
+    );
     let t = &scorer.thresholds;
     println!("thresholds\tflag below {}, spans below {} where P(garbled) >= {}", t.sentence, t.span_gate, t.token);
     println!("topic vectors\t{} words x {}", checker.topics().len(), checker.topics().dim);
     println!("trained on\t{}", scorer.provenance);
     match FastScorer::load(&dir.join(FAST_SCORER_FILE)) {
         Ok(fast) => {
-            println!("fast scorer\t{} trees over {} inputs, flag below {}", fast.forest.trees.len(), fast.inputs.len(), fast.threshold);
-            println!("fast calibration\tquality = sigmoid((score - {:.3}) / {:.3})", fast.calibration.center, fast.calibration.scale);
+            println!(
+                "fast scorer\t{} trees over {} inputs, flag below {}",
+                fast.forest.trees.len(),
+                fast.inputs.len(),
+                fast.threshold
+            );
+            println!(
+                "fast calibration\tquality = sigmoid((score - {:.3}) / {:.3})",
+                fast.calibration.center, fast.calibration.scale
+            );
         }
         // Only `mtcheck filter` needs it: say why it cannot be used, as a fact about the folder.
         Err(e) => println!("fast scorer\t{e}"),

@@ -29,7 +29,10 @@ impl Printer {
     fn marked(&self, text: &str, sentences: &[&SentenceReport], range: std::ops::Range<usize>) -> String {
         let mut out = String::new();
         let mut at = range.start;
-        let spans = sentences.iter().flat_map(|s| &s.spans).filter(|s| s.bytes.start >= range.start && s.bytes.end <= range.end);
+        let spans = sentences
+            .iter()
+            .flat_map(|s| &s.spans)
+            .filter(|s| s.bytes.start >= range.start && s.bytes.end <= range.end);
         for span in spans {
             out.push_str(&text[at..span.bytes.start]);
             let garbled = &text[span.bytes.clone()];
@@ -45,7 +48,13 @@ impl Printer {
     }
 
     fn quality(&self, q: f32, flagged: bool) -> String {
-        let style = if flagged { RED } else if q < 0.7 { YELLOW } else { GREEN };
+        let style = if flagged {
+            RED
+        } else if q < 0.7 {
+            YELLOW
+        } else {
+            GREEN
+        };
         self.paint(style, &format!("{q:.2}"))
     }
 
@@ -60,7 +69,11 @@ impl Printer {
             let mut why = String::new();
             if !reasons.is_empty() {
                 let mut uniq: Vec<&str> = Vec::new();
-                reasons.iter().for_each(|r| if !uniq.contains(r) { uniq.push(r) });
+                reasons.iter().for_each(|r| {
+                    if !uniq.contains(r) {
+                        uniq.push(r)
+                    }
+                });
                 why = self.paint(DIM, &format!("  ({})", uniq.join(", ")));
             }
             let _ = writeln!(out, "{name}:{line}: {}  {sentence}{why}", self.quality(s.quality, true));
@@ -109,6 +122,9 @@ impl Printer {
             self.paint(YELLOW, "mostly fluent, with garbled sentences")
         };
         let extra = if furniture > 0 { format!(", {furniture} boilerplate") } else { String::new() };
-        format!("{name}: {words}: quality {}, {flagged} of {prose} sentences flagged{extra}", self.quality(report.quality, report.flagged))
+        format!(
+            "{name}: {words}: quality {}, {flagged} of {prose} sentences flagged{extra}",
+            self.quality(report.quality, report.flagged)
+        )
     }
 }

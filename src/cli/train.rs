@@ -77,23 +77,13 @@ fn train_lm(args: TrainLmArgs) -> Result<ExitCode> {
         anyhow::bail!("nothing to write: give -o MODEL and/or --arpa FILE");
     }
     if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .context("setting the thread count")?;
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("setting the thread count")?;
     }
     let mut config = TrainConfig::new(args.order);
     config.prune = args.prune.clone();
     config.max_vocab = args.max_vocab;
-    config.text_mode = if args.pretokenized {
-        TextMode::Pretokenized
-    } else {
-        TextMode::Raw
-    };
-    config.discount_fallback = args
-        .discount_fallback
-        .as_ref()
-        .map(|d| Discount([d[0], d[1], d[2]]));
+    config.text_mode = if args.pretokenized { TextMode::Pretokenized } else { TextMode::Raw };
+    config.discount_fallback = args.discount_fallback.as_ref().map(|d| Discount([d[0], d[1], d[2]]));
     config.progress = std::io::stderr().is_terminal();
     let tokenizer = Tokenizer::english()?;
     let (model, stats) = train::train(&args.inputs, &config, &tokenizer)?;

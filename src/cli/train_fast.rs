@@ -44,6 +44,11 @@ pub fn train_fast(args: TrainFastArgs) -> Result<ExitCode> {
     let model = train(&lm, &tokenizer, &options)?;
     let out = args.data.output.unwrap_or_else(|| dir.join(FAST_SCORER_FILE));
     model.save(&out)?;
-    eprintln!("wrote {} (calibration center {:.3} scale {:.3})", out.display(), model.calibration.center, model.calibration.scale);
+    eprintln!(
+        "wrote {} (calibration center {:.3} scale {:.3})",
+        out.display(),
+        model.calibration.center,
+        model.calibration.scale
+    );
     Ok(ExitCode::SUCCESS)
 }

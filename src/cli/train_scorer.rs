@@ -93,7 +93,13 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
     let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
     let topics_path = dir.join(TOPICS_FILE);
     let topics = if topics_path.exists() { TopicVectors::load(&topics_path)? } else { TopicVectors::default() };
-    let params = Params { trees: args.trees, depth: args.depth, learning_rate: args.learning_rate, colsample: args.colsample, ..Params::default() };
+    let params = Params {
+        trees: args.trees,
+        depth: args.depth,
+        learning_rate: args.learning_rate,
+        colsample: args.colsample,
+        ..Params::default()
+    };
     let options = TrainOptions {
         sets: args.data.sets.clone(),
         clean: args.data.clean.clone(),
@@ -114,7 +120,12 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
     let model = train(&models, &options)?;
     let out = args.data.output.unwrap_or_else(|| dir.join(SCORER_FILE));
     model.save(&out)?;
-    eprintln!("wrote {} (calibration center {:.3} scale {:.3})", out.display(), model.calibration.center, model.calibration.scale);
+    eprintln!(
+        "wrote {} (calibration center {:.3} scale {:.3})",
+        out.display(),
+        model.calibration.center,
+        model.calibration.scale
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -143,10 +143,8 @@ mod tests {
     #[test]
     fn align_handles_exact_loose_and_lost_tokens() {
         let text: Vec<char> = "Zoë said: don't go.".chars().collect();
-        let tokens: Vec<String> = ["Zoë", "said", ":", "do", "n't", "go", ".", "missing"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let tokens: Vec<String> =
+            ["Zoë", "said", ":", "do", "n't", "go", ".", "missing"].iter().map(|s| s.to_string()).collect();
         let got = align(&text, &tokens);
         assert_eq!(got[0], Some((0, 3)));
         assert_eq!(got[3], Some((10, 12)));

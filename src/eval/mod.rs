@@ -34,8 +34,8 @@ pub fn read_set(path: &Path) -> Result<Vec<EvalRecord>> {
         if line.trim().is_empty() {
             continue;
         }
-        let record: EvalRecord = serde_json::from_str(&line)
-            .map_err(|e| Error::Config(format!("{}:{}: {e}", path.display(), i + 1)))?;
+        let record: EvalRecord =
+            serde_json::from_str(&line).map_err(|e| Error::Config(format!("{}:{}: {e}", path.display(), i + 1)))?;
         records.push(record);
     }
     Ok(records)
@@ -58,23 +58,16 @@ pub struct Metrics {
 
 /// Scores `predictions` (one per record, in order) against `records`.
 pub fn evaluate(records: &[EvalRecord], predictions: &[ReportJson]) -> Metrics {
-    let mut m = Metrics {
-        n: records.len(),
-        ..Metrics::default()
-    };
+    let mut m = Metrics { n: records.len(), ..Metrics::default() };
     let pairs = records.iter().zip(predictions);
-    let (q, h): (Vec<f64>, Vec<f64>) = pairs
-        .clone()
-        .filter_map(|(r, p)| Some((p.quality as f64, r.human_quality?)))
-        .unzip();
+    let (q, h): (Vec<f64>, Vec<f64>) =
+        pairs.clone().filter_map(|(r, p)| Some((p.quality as f64, r.human_quality?))).unzip();
     if !q.is_empty() {
         m.pearson = Some(metrics::pearson(&q, &h));
         m.spearman = Some(metrics::spearman(&q, &h));
     }
-    let (s, l): (Vec<f64>, Vec<bool>) = pairs
-        .clone()
-        .filter_map(|(r, p)| Some((-(p.quality as f64), r.is_mt? == 1)))
-        .unzip();
+    let (s, l): (Vec<f64>, Vec<bool>) =
+        pairs.clone().filter_map(|(r, p)| Some((-(p.quality as f64), r.is_mt? == 1))).unzip();
     if l.iter().any(|&x| x) && l.iter().any(|&x| !x) {
         m.auc_mt = Some(metrics::auc(&s, &l));
     }
@@ -84,11 +77,8 @@ pub fn evaluate(records: &[EvalRecord], predictions: &[ReportJson]) -> Metrics {
             continue;
         };
         let chars: Vec<char> = r.text.chars().collect();
-        let spans: Vec<(usize, usize)> = p
-            .sentences
-            .iter()
-            .flat_map(|s| s.spans.iter().map(|x| (x.char_start, x.char_end)))
-            .collect();
+        let spans: Vec<(usize, usize)> =
+            p.sentences.iter().flat_map(|s| s.spans.iter().map(|x| (x.char_start, x.char_end))).collect();
         for (range, &b) in metrics::align(&chars, tokens).iter().zip(bad) {
             let hit = range.is_some_and(|(a, e)| spans.iter().any(|&(s, t)| s < e && a < t));
             match (hit, b == 1) {

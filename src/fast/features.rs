@@ -62,7 +62,8 @@ pub fn sentence_row(tokens: &[TokenScore], end: (f32, f32), order: usize, scratc
     let n = tokens.len().max(1) as f32;
     let (mut words, mut letters, mut slor, mut sum, mut sum_sq) = (0usize, 0usize, 0f32, 0f32, 0f32);
     let (mut min, mut low, mut gain_min, mut orders, mut backoff) = (0f32, 0usize, f32::INFINITY, 0f32, 0usize);
-    let (mut unknown, mut rarity, mut function, mut capitalized, mut digits, mut quotes) = (0usize, 0f32, 0usize, 0usize, 0usize, 0usize);
+    let (mut unknown, mut rarity, mut function, mut capitalized, mut digits, mut quotes) =
+        (0usize, 0f32, 0usize, 0usize, 0usize, 0usize);
     let mut brackets = 0i32;
     for (i, t) in tokens.iter().enumerate() {
         slor += t.log10p - t.unigram;
@@ -158,7 +159,8 @@ mod tests {
         let at = |row: &[f32], name: &str| row[NAMES.iter().position(|n| *n == name).unwrap()];
         assert_eq!(at(&row, "words"), 4.0);
         assert_eq!(at(&row, "repeated_bigram_share"), 0.0);
-        let looped: Vec<TokenScore> = ["going", "on", "going", "on", "going", "on"].iter().map(|w| token(w, -1.0)).collect();
+        let looped: Vec<TokenScore> =
+            ["going", "on", "going", "on", "going", "on"].iter().map(|w| token(w, -1.0)).collect();
         let mut looped_row = Vec::new();
         sentence_row(&looped, (-0.5, 1.0), 4, &mut scratch, &mut looped_row);
         assert!(at(&looped_row, "repeated_bigram_share") > 0.5);

@@ -40,7 +40,9 @@ impl FastScorer {
     pub fn load(path: &Path) -> Result<Self> {
         let fix = "build it with `mtcheck train fast` (scripts/build-model.sh)";
         let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::bad_model(path, format!("no fast scorer in this model folder; {fix}")),
+            std::io::ErrorKind::NotFound => {
+                Error::bad_model(path, format!("no fast scorer in this model folder; {fix}"))
+            }
             _ => Error::io(path, e),
         })?;
         let model: FastScorer = serde_json::from_slice(&bytes)
@@ -48,7 +50,9 @@ impl FastScorer {
         if model.format != FORMAT {
             return Err(Error::bad_model(path, format!("format {:?}, expected {FORMAT:?}; {fix}", model.format)));
         }
-        if model.inputs.iter().map(String::as_str).ne(features::NAMES.iter().copied()) || model.forest.inputs != features::NAMES.len() {
+        if model.inputs.iter().map(String::as_str).ne(features::NAMES.iter().copied())
+            || model.forest.inputs != features::NAMES.len()
+        {
             return Err(Error::bad_model(path, format!("its inputs differ from this build's; {fix}")));
         }
         model.forest.validate().map_err(|e| Error::bad_model(path, format!("forest: {e}")))?;
@@ -126,7 +130,12 @@ impl FastChecker {
 }
 
 /// Calls `each(span, input row, tokens)` for every sentence of `text` that has tokens.
-pub fn sentence_rows(lm: &LanguageModel, tokenizer: &Tokenizer, text: &str, mut each: impl FnMut(Range<usize>, &[f32], usize)) {
+pub fn sentence_rows(
+    lm: &LanguageModel,
+    tokenizer: &Tokenizer,
+    text: &str,
+    mut each: impl FnMut(Range<usize>, &[f32], usize),
+) {
     let eos = crate::lm::ngram::EOS;
     let eos_unigram = lm.unigram(eos).0;
     let mut scratch = Scratch::default();
@@ -146,7 +155,14 @@ pub fn sentence_rows(lm: &LanguageModel, tokenizer: &Tokenizer, text: &str, mut 
             .iter()
             .zip(&keys)
             .zip(ids.iter().zip(&scores))
-            .map(|((t, key), (&id, &(log10p, ngram_len)))| TokenScore { text: &t.text, key, id, log10p, ngram_len, unigram: lm.unigram(id).0 })
+            .map(|((t, key), (&id, &(log10p, ngram_len)))| TokenScore {
+                text: &t.text,
+                key,
+                id,
+                log10p,
+                ngram_len,
+                unigram: lm.unigram(id).0,
+            })
             .collect();
         let (end, _) = *scores.last().expect("score_sentence scores </s>");
         sentence_row(&scored, (end, end - eos_unigram), lm.order(), &mut scratch, &mut row);

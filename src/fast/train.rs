@@ -4,8 +4,8 @@
 
 use super::{features, sentence_rows, FastScorer, FORMAT};
 use crate::error::{Error, Result};
-use crate::lm::LanguageModel;
 use crate::eval::EvalRecord;
+use crate::lm::LanguageModel;
 use crate::scorer::fragments;
 use crate::scorer::gbt::{Forest, Loss, Params};
 use crate::scorer::train::{fit_calibration, labelled_set, read_paragraphs};
@@ -60,7 +60,8 @@ pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptio
         add(&records, &z);
     }
     if let Some(path) = &options.fragments {
-        let (records, z, size) = fragments::held_out(path, &options.clean, options.clean_paragraphs, options.fragment_paragraphs)?;
+        let (records, z, size) =
+            fragments::held_out(path, &options.clean, options.clean_paragraphs, options.fragment_paragraphs)?;
         set_sizes.push(size);
         add(&records, &z);
     }

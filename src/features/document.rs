@@ -99,19 +99,9 @@ impl<'a> Document<'a> {
             }
             let (end_log10p, _) = *scores.last().expect("score_sentence scores </s>");
             let end_unigram = lm.unigram(crate::lm::ngram::EOS).0;
-            sentences.push(Sentence {
-                bytes: range,
-                words,
-                end_log10p,
-                end_gain: end_log10p - end_unigram,
-            });
+            sentences.push(Sentence { bytes: range, words, end_log10p, end_gain: end_log10p - end_unigram });
         }
-        Document {
-            text,
-            sentences,
-            key_counts,
-            lm_order: lm.order(),
-        }
+        Document { text, sentences, key_counts, lm_order: lm.order() }
     }
 }
 
@@ -141,12 +131,7 @@ pub(crate) mod fixture {
                 unigram: -4.0,
             });
         }
-        let sentence = Sentence {
-            bytes: 0..text.len(),
-            words: out,
-            end_log10p: -1.0,
-            end_gain: 0.5,
-        };
+        let sentence = Sentence { bytes: 0..text.len(), words: out, end_log10p: -1.0, end_gain: 0.5 };
         (text, vec![sentence])
     }
 
@@ -157,12 +142,7 @@ pub(crate) mod fixture {
         for w in &sentences[0].words {
             *key_counts.entry(w.key.clone()).or_default() += 1;
         }
-        let doc = Document {
-            text: &text,
-            sentences,
-            key_counts,
-            lm_order: 4,
-        };
+        let doc = Document { text: &text, sentences, key_counts, lm_order: 4 };
         f(&doc)
     }
 }

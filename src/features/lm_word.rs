@@ -26,7 +26,8 @@ pub fn lm_word(key: &str) -> Cow<'_, str> {
 
 /// The class word of a number: "2000" for years, "10" for any other figure.
 fn number_class(key: &str) -> Option<&'static str> {
-    if !key.starts_with(|c: char| c.is_ascii_digit()) || !key.chars().all(|c| c.is_ascii_digit() || ",.:/-".contains(c)) {
+    if !key.starts_with(|c: char| c.is_ascii_digit()) || !key.chars().all(|c| c.is_ascii_digit() || ",.:/-".contains(c))
+    {
         return None;
     }
     let year = key.len() == 4 && (key.starts_with('1') || key.starts_with("20"));

@@ -40,8 +40,8 @@ mod word_rarity;
 
 pub use char_shape::CharShape;
 pub use document::{Document, Sentence, Word};
-pub use lm_word::lm_word;
 pub use lexicon::is_function_word;
+pub use lm_word::lm_word;
 pub use off_topic::{is_topic_word, TopicVectors};
 
 use ndarray::{Array1, Array2};

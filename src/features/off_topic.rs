@@ -176,10 +176,12 @@ mod tests {
     use super::*;
 
     fn toy() -> TopicVectors {
-        let words: Vec<String> = ["army", "soldier", "battle", "virus", "vaccine", "patient"].iter().map(|s| s.to_string()).collect();
+        let words: Vec<String> =
+            ["army", "soldier", "battle", "virus", "vaccine", "patient"].iter().map(|s| s.to_string()).collect();
         let war = "army soldier battle";
         let health = "virus vaccine patient";
-        let paragraphs = std::iter::repeat([war, health]).take(50).flatten().map(|p| p.split(' ').map(String::from).collect());
+        let paragraphs =
+            std::iter::repeat([war, health]).take(50).flatten().map(|p| p.split(' ').map(String::from).collect());
         TopicVectors::train(&words, 64, paragraphs)
     }
 

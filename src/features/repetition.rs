@@ -23,7 +23,9 @@ fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
         // or of four for short words.
         let stem = |k: &str| k.chars().take(if k.chars().count() >= 6 { 5 } else { 4 }).collect::<String>();
         let mine = stem(keys[i]);
-        let word = (lo..i).any(|j| keys[j] == keys[i] || keys[i].chars().count() >= 4 && s.words[j].is_word() && stem(keys[j]) == mine);
+        let word = (lo..i).any(|j| {
+            keys[j] == keys[i] || keys[i].chars().count() >= 4 && s.words[j].is_word() && stem(keys[j]) == mine
+        });
         let bigram = i >= 1 && (lo.max(1)..i).any(|j| keys[j - 1] == keys[i - 1] && keys[j] == keys[i]);
         out[i] = f32::from(word) + f32::from(bigram);
     }

@@ -20,7 +20,8 @@ mod tests {
 
     #[test]
     fn is_log2_of_the_count() {
-        let v = with_document(&[("a", -1.0), ("b", -1.0), ("c", -1.0), ("d", -1.0)], |d| sentence_value(super::FEATURE, d));
+        let v =
+            with_document(&[("a", -1.0), ("b", -1.0), ("c", -1.0), ("d", -1.0)], |d| sentence_value(super::FEATURE, d));
         assert_eq!(v, 2.0);
     }
 }

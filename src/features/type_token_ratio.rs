@@ -25,7 +25,9 @@ mod tests {
 
     #[test]
     fn counts_distinct_lowercased_words() {
-        let v = with_document(&[("The", -1.0), ("the", -1.0), ("cat", -1.0), ("cat", -1.0)], |d| sentence_value(super::FEATURE, d));
+        let v = with_document(&[("The", -1.0), ("the", -1.0), ("cat", -1.0), ("cat", -1.0)], |d| {
+            sentence_value(super::FEATURE, d)
+        });
         assert_eq!(v, 0.5);
     }
 }

@@ -70,7 +70,10 @@ mod tests {
     #[test]
     fn appends_without_touching_the_record() {
         let a = json!({"quality": 0.5});
-        assert_eq!(annotate_json_line(br#"{"b": 1.50, "a": "\u00e9"}"#, &a), br#"{"b": 1.50, "a": "\u00e9","mtcheck":{"quality":0.5}}"#.to_vec());
+        assert_eq!(
+            annotate_json_line(br#"{"b": 1.50, "a": "\u00e9"}"#, &a),
+            br#"{"b": 1.50, "a": "\u00e9","mtcheck":{"quality":0.5}}"#.to_vec()
+        );
         assert_eq!(annotate_json_line(b"{ }\r", &a), br#"{ "mtcheck":{"quality":0.5}}"#.to_vec());
         let replaced = annotate_json_line(br#"{"z": 1, "mtcheck": {"old": true}, "a": 2}"#, &a);
         assert_eq!(replaced, br#"{"z":1,"mtcheck":{"quality":0.5},"a":2}"#.to_vec());

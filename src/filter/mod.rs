@@ -155,11 +155,16 @@ impl Filter {
             Some(share) => {
                 // Pass 1 scores and keeps each record's verdict in a spool file (8 bytes a
                 // record); pass 2 reads the input again and writes by the cut pass 1 found.
-                let mut spool = std::io::BufWriter::new(tempfile::tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?);
+                let mut spool =
+                    std::io::BufWriter::new(tempfile::tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?);
                 let mut stdin_copy = None;
                 let mut replayable = Vec::new();
                 for input in inputs {
-                    let input = if input.as_os_str() == "-" { stdin_copy.insert(spool_stdin()?).path().to_path_buf() } else { input.clone() };
+                    let input = if input.as_os_str() == "-" {
+                        stdin_copy.insert(spool_stdin()?).path().to_path_buf()
+                    } else {
+                        input.clone()
+                    };
                     self.each_record(&input, &mut stats, observer, &mut |_, _, verdict| {
                         let (q, f) = match verdict {
                             Verdict::Scored { quality, flagged_share, .. } => (*quality, *flagged_share),
@@ -242,7 +247,14 @@ impl Filter {
             }
             if let Some((line, e)) = failed {
                 stats.errors += 1;
-                let hint = if matches!(crate::text::input::Compression::from_path(input), crate::text::input::Compression::None) { "" } else { " (truncated or corrupt compressed file?)" };
+                let hint = if matches!(
+                    crate::text::input::Compression::from_path(input),
+                    crate::text::input::Compression::None
+                ) {
+                    ""
+                } else {
+                    " (truncated or corrupt compressed file?)"
+                };
                 observer.bad_record(&name, line, &format!("read error: {e}{hint}; the rest of this input is skipped"));
             }
             Ok(())
@@ -276,7 +288,14 @@ impl Filter {
     }
 
     /// Pass 2 of `--keep-top`: the records of `input` again, with their verdicts from `spool`.
-    fn replay(&self, input: &Path, spool: &mut impl Read, outputs: &mut Outputs, stats: &mut Stats, keeps: impl Fn(f32, f32) -> bool) -> Result<()> {
+    fn replay(
+        &self,
+        input: &Path,
+        spool: &mut impl Read,
+        outputs: &mut Outputs,
+        stats: &mut Stats,
+        keeps: impl Fn(f32, f32) -> bool,
+    ) -> Result<()> {
         let name = display(input);
         let Ok(reader) = open_reader(input) else { return Ok(()) }; // reported in pass 1
         let mut reader = LineReader::new(reader, self.options.max_record_bytes);
@@ -289,7 +308,11 @@ impl Filter {
             }
             let q = f32::from_le_bytes(entry[..4].try_into().expect("4 bytes"));
             let f = f32::from_le_bytes(entry[4..].try_into().expect("4 bytes"));
-            let verdict = if q.is_nan() { Verdict::Bad(String::new()) } else { Verdict::Scored { quality: q, flagged_share: f, annotated: None } };
+            let verdict = if q.is_nan() {
+                Verdict::Bad(String::new())
+            } else {
+                Verdict::Scored { quality: q, flagged_share: f, annotated: None }
+            };
             write_verdict(outputs, stats, &raw, &verdict, &keeps).map_err(|e| Error::io(&name, e))?;
         }
         Ok(())
@@ -309,7 +332,10 @@ impl Filter {
     /// Reads, scores and (with --annotate) annotates one record.
     fn verdict(&self, line: &RawLine, jsonl: bool) -> Verdict {
         if let Some(length) = line.too_long {
-            return Verdict::Bad(format!("line of {length} bytes is over the limit of {} (--max-record-bytes); skipped", self.options.max_record_bytes));
+            return Verdict::Bad(format!(
+                "line of {length} bytes is over the limit of {} (--max-record-bytes); skipped",
+                self.options.max_record_bytes
+            ));
         }
         let record = if jsonl { json_record(&line.raw, &self.options.field) } else { text_record(&line.raw) };
         let record = match record {
@@ -334,7 +360,13 @@ impl Filter {
 }
 
 /// Writes one record where its verdict sends it and counts it.
-fn write_verdict(outputs: &mut Outputs, stats: &mut Stats, raw: &[u8], verdict: &Verdict, keeps: impl Fn(f32, f32) -> bool) -> std::io::Result<()> {
+fn write_verdict(
+    outputs: &mut Outputs,
+    stats: &mut Stats,
+    raw: &[u8],
+    verdict: &Verdict,
+    keeps: impl Fn(f32, f32) -> bool,
+) -> std::io::Result<()> {
     match verdict {
         Verdict::Scored { annotated: Some(annotated), .. } => {
             stats.kept += 1;
@@ -384,4 +416,3 @@ fn spool_stdin() -> Result<tempfile::NamedTempFile> {
     std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(|e| Error::io("<stdin>", e))?;
     Ok(file)
 }
-

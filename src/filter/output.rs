@@ -60,7 +60,11 @@ impl<W: Write + Send> FinishWrite for zstd::stream::write::Encoder<'static, W> {
 impl Output {
     /// Standard output (uncompressed).
     pub fn stdout() -> Self {
-        Output { writer: Some(Box::new(BufWriter::with_capacity(1 << 20, io::stdout()))), file: None, name: "<stdout>".to_string() }
+        Output {
+            writer: Some(Box::new(BufWriter::with_capacity(1 << 20, io::stdout()))),
+            file: None,
+            name: "<stdout>".to_string(),
+        }
     }
 
     /// The file `path`, compressed by its extension, written under a partial name until
@@ -78,9 +82,7 @@ impl Output {
         let writer: Box<dyn FinishWrite> = match Compression::from_path(path) {
             Compression::None => Box::new(file),
             Compression::Gzip => Box::new(flate2::write::GzEncoder::new(file, flate2::Compression::default())),
-            Compression::Zstd => {
-                Box::new(zstd::stream::write::Encoder::new(file, 3).map_err(|e| Error::io(path, e))?)
-            }
+            Compression::Zstd => Box::new(zstd::stream::write::Encoder::new(file, 3).map_err(|e| Error::io(path, e))?),
         };
         let file = (!special).then(|| (partial, path.to_path_buf()));
         Ok(Output { writer: Some(writer), file, name: path.display().to_string() })

@@ -107,10 +107,11 @@ pub fn text_record(line: &[u8]) -> Result<Record<'_>, BadRecord> {
 pub fn json_record<'a>(line: &'a [u8], field: &str) -> Result<Record<'a>, BadRecord> {
     let line = std::str::from_utf8(line).map_err(|e| BadRecord::invalid_utf8(e.valid_up_to()))?;
     // Only the text and the id are decoded; other fields stay raw (and are passed on as read).
-    let fields: BTreeMap<String, &RawValue> = serde_json::from_str(line).map_err(|e| match serde_json::from_str::<IgnoredAny>(line) {
-        Ok(_) => BadRecord::new(None, "not a JSON object".to_string()),
-        Err(_) => BadRecord::new(None, format!("invalid JSON: {e}")),
-    })?;
+    let fields: BTreeMap<String, &RawValue> =
+        serde_json::from_str(line).map_err(|e| match serde_json::from_str::<IgnoredAny>(line) {
+            Ok(_) => BadRecord::new(None, "not a JSON object".to_string()),
+            Err(_) => BadRecord::new(None, format!("invalid JSON: {e}")),
+        })?;
     let id = fields.get("id").and_then(|raw| serde_json::from_str(raw.get()).ok());
     let Some(raw) = fields.get(field) else {
         return Err(BadRecord::new(id, format!("no field {field:?} (choose the text field with --field)")));

@@ -61,19 +61,11 @@ pub fn read_arpa_file(path: &Path) -> Result<NgramModel> {
 
 /// Reads ARPA text; `path` names the source in errors.
 pub fn read_arpa(reader: Box<dyn BufRead + Send>, path: &Path) -> Result<NgramModel> {
-    let bad = |line: usize, problem: String| Error::BadArpa {
-        path: path.to_path_buf(),
-        line,
-        problem,
-    };
+    let bad = |line: usize, problem: String| Error::BadArpa { path: path.to_path_buf(), line, problem };
     let mut declared: Vec<usize> = Vec::new();
     let mut section = 0usize; // order being read; 0 = header
     let mut vocab: Vec<String> = vec!["<unk>".into(), "<s>".into(), "</s>".into()];
-    let mut ids: HashMap<String, u32> = vocab
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.clone(), i as u32))
-        .collect();
+    let mut ids: HashMap<String, u32> = vocab.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
     let mut unigram_seen = vec![false; 3];
     let mut orders: Vec<OrderEntries> = Vec::new();
     let mut seen_data = false;
@@ -96,14 +88,10 @@ pub fn read_arpa(reader: Box<dyn BufRead + Send>, path: &Path) -> Result<NgramMo
             break;
         }
         if let Some(rest) = line.strip_prefix("ngram ") {
-            let (n, count) = rest
-                .split_once('=')
-                .ok_or_else(|| bad(line_no, format!("expected 'ngram N=COUNT', got {line:?}")))?;
+            let (n, count) =
+                rest.split_once('=').ok_or_else(|| bad(line_no, format!("expected 'ngram N=COUNT', got {line:?}")))?;
             let n: usize = n.trim().parse().map_err(|_| bad(line_no, format!("bad order in {line:?}")))?;
-            let count: usize = count
-                .trim()
-                .parse()
-                .map_err(|_| bad(line_no, format!("bad count in {line:?}")))?;
+            let count: usize = count.trim().parse().map_err(|_| bad(line_no, format!("bad count in {line:?}")))?;
             if n != declared.len() + 1 || n > MAX_ORDER {
                 return Err(bad(line_no, format!("orders must be declared 1..={MAX_ORDER} in turn, got {n}")));
             }
@@ -114,9 +102,8 @@ pub fn read_arpa(reader: Box<dyn BufRead + Send>, path: &Path) -> Result<NgramMo
             if !seen_data {
                 return Err(bad(line_no, "missing \\data\\ header".into()));
             }
-            let n: usize = line[1..line.len() - 7]
-                .parse()
-                .map_err(|_| bad(line_no, format!("bad section header {line:?}")))?;
+            let n: usize =
+                line[1..line.len() - 7].parse().map_err(|_| bad(line_no, format!("bad section header {line:?}")))?;
             if n != section + 1 || n > declared.len() {
                 return Err(bad(line_no, format!("unexpected section {line:?}")));
             }
@@ -136,9 +123,7 @@ pub fn read_arpa(reader: Box<dyn BufRead + Send>, path: &Path) -> Result<NgramMo
             .ok_or_else(|| bad(line_no, format!("expected a log10 probability first: {line:?}")))?;
         word_ids.clear();
         for _ in 0..section {
-            let word = fields
-                .next()
-                .ok_or_else(|| bad(line_no, format!("expected {section} words: {line:?}")))?;
+            let word = fields.next().ok_or_else(|| bad(line_no, format!("expected {section} words: {line:?}")))?;
             let id = if section == 1 {
                 match ids.get(word) {
                     Some(&id) if unigram_seen[id as usize] => {
@@ -157,9 +142,7 @@ pub fn read_arpa(reader: Box<dyn BufRead + Send>, path: &Path) -> Result<NgramMo
                     }
                 }
             } else {
-                *ids.get(word).ok_or_else(|| {
-                    bad(line_no, format!("word {word:?} is not among the unigrams"))
-                })?
+                *ids.get(word).ok_or_else(|| bad(line_no, format!("word {word:?} is not among the unigrams")))?
             };
             word_ids.push(id);
         }
@@ -167,9 +150,7 @@ pub fn read_arpa(reader: Box<dyn BufRead + Send>, path: &Path) -> Result<NgramMo
             unigram_seen[word_ids[0] as usize] = true;
         }
         let backoff: f32 = match fields.next() {
-            Some(f) => f
-                .parse()
-                .map_err(|_| bad(line_no, format!("bad backoff {f:?}")))?,
+            Some(f) => f.parse().map_err(|_| bad(line_no, format!("bad backoff {f:?}")))?,
             None => 0.0,
         };
         if fields.next().is_some() {
@@ -204,11 +185,7 @@ pub fn read_arpa(reader: Box<dyn BufRead + Send>, path: &Path) -> Result<NgramMo
     if prob[ngram::EOS as usize].is_nan() {
         return Err(bad(0, "the unigrams lack </s>".into()));
     }
-    *unigrams = OrderEntries {
-        keys: (0..vocab.len() as u128).collect(),
-        prob,
-        backoff,
-    };
+    *unigrams = OrderEntries { keys: (0..vocab.len() as u128).collect(), prob, backoff };
     if let Some(last) = orders.last_mut() {
         last.backoff.clear();
     }

@@ -1,7 +1,6 @@
 //! A language model as plain arrays of n-grams with log10 probabilities and backoffs: what
 //! training and ARPA import produce, and what ARPA export and the binary writer consume.
 
-
 /// One order's n-grams, sorted by packed key, with parallel value arrays.
 #[derive(Clone, Debug, Default)]
 pub struct OrderEntries {

@@ -144,12 +144,7 @@ impl LanguageModel {
                 codebook: header.sections[format::CODEBOOKS].offset as usize + 4 * 2 * book_len * (n - 2),
             };
         }
-        Ok(LanguageModel {
-            path: path.to_path_buf(),
-            map,
-            header,
-            tables,
-        })
+        Ok(LanguageModel { path: path.to_path_buf(), map, header, tables })
     }
 
     /// Re-reads the whole file and checks every section's checksum.
@@ -211,10 +206,7 @@ impl LanguageModel {
     pub fn unigram(&self, id: u32) -> (f32, f32) {
         let id = if id < self.header.vocab_size { id } else { UNK };
         let at = self.header.sections[format::UNIGRAMS].offset as usize + 8 * id as usize;
-        (
-            f32::from_bits(get_u32(&self.map, at)),
-            f32::from_bits(get_u32(&self.map, at + 4)),
-        )
+        (f32::from_bits(get_u32(&self.map, at)), f32::from_bits(get_u32(&self.map, at + 4)))
     }
 
     /// The state at the start of a sentence (context `<s>`).
@@ -337,9 +329,8 @@ impl LanguageModel {
             let at = t.offset + i as usize * t.slot_bytes;
             self.map.get(at..at + t.slot_bytes)
         };
-        let i = probe(hash, t.slots, |i| {
-            slot_at(i).map(|slot| u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]))
-        })?;
+        let i =
+            probe(hash, t.slots, |i| slot_at(i).map(|slot| u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]])))?;
         Some(self.decode(&t, n, &slot_at(i)?[4..]))
     }
 
@@ -353,20 +344,13 @@ impl LanguageModel {
             }
             16 => {
                 let p = self.center(t, 0, u16::from_le_bytes([values[0], values[1]]) as usize);
-                let b = if highest {
-                    0.0
-                } else {
-                    self.center(t, 1, u16::from_le_bytes([values[2], values[3]]) as usize)
-                };
+                let b =
+                    if highest { 0.0 } else { self.center(t, 1, u16::from_le_bytes([values[2], values[3]]) as usize) };
                 (p, b)
             }
             _ => {
                 let p = f32::from_le_bytes([values[0], values[1], values[2], values[3]]);
-                let b = if highest {
-                    0.0
-                } else {
-                    f32::from_le_bytes([values[4], values[5], values[6], values[7]])
-                };
+                let b = if highest { 0.0 } else { f32::from_le_bytes([values[4], values[5], values[6], values[7]]) };
                 (p, b)
             }
         }
@@ -397,11 +381,7 @@ impl LanguageModel {
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| Error::bad_model(&self.path, "corrupted: vocabulary"))?;
         let (prob, backoff) = (0..v).map(|id| self.unigram(id)).unzip();
-        let mut orders = vec![OrderEntries {
-            keys: (0..v as u128).collect(),
-            prob,
-            backoff,
-        }];
+        let mut orders = vec![OrderEntries { keys: (0..v as u128).collect(), prob, backoff }];
         for n in 2..=self.order() {
             let section = self.header.sections[format::keys_section(n)];
             let bytes = &self.map[section.offset as usize..(section.offset + section.len) as usize];
@@ -409,9 +389,9 @@ impl LanguageModel {
             for gram in bytes.chunks_exact(4 * n) {
                 let ids: Vec<u32> = gram.chunks_exact(4).map(|b| get_u32(b, 0)).collect();
                 let reversed: Vec<u32> = ids.iter().rev().copied().collect();
-                let (p, b) = self
-                    .lookup(n, ngram_hash(&reversed, self.header.seed))
-                    .ok_or_else(|| Error::bad_model(&self.path, format!("corrupted: {n}-gram missing from its table")))?;
+                let (p, b) = self.lookup(n, ngram_hash(&reversed, self.header.seed)).ok_or_else(|| {
+                    Error::bad_model(&self.path, format!("corrupted: {n}-gram missing from its table"))
+                })?;
                 entries.keys.push(ngram::pack(&ids));
                 entries.prob.push(p);
                 if n < self.order() {

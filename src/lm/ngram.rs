@@ -18,8 +18,7 @@ const WORD_MASK: u128 = (1u128 << BITS_PER_WORD) - 1;
 
 /// Packs `ids` (at most [`MAX_ORDER`], each below [`MAX_VOCAB`]).
 pub fn pack(ids: &[u32]) -> u128 {
-    ids.iter()
-        .fold(0u128, |key, &id| (key << BITS_PER_WORD) | id as u128)
+    ids.iter().fold(0u128, |key, &id| (key << BITS_PER_WORD) | id as u128)
 }
 
 /// Word `i` (0-based from the left) of a packed n-gram of order `n`.

@@ -132,7 +132,8 @@ mod tests {
 
     #[test]
     fn damage_is_labelled_and_lowers_quality() {
-        let tokens: Vec<String> = "The minister said that the army would leave the city on Friday .".split(' ').map(String::from).collect();
+        let tokens: Vec<String> =
+            "The minister said that the army would leave the city on Friday .".split(' ').map(String::from).collect();
         let donors = vec!["retroviral".to_string(), "banana".to_string()];
         let mut rng = Rng::new(42);
         for _ in 0..50 {

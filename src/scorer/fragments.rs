@@ -23,7 +23,12 @@ const MAX_WORDS: usize = 12;
 /// Fragments of `take` paragraphs of held-out text `path` (after the calibration ones when it is
 /// the `clean` file), their targets and their provenance entry: what both trainers add, in the
 /// shape of `train::labelled_set`.
-pub fn held_out(path: &Path, clean: &Path, clean_paragraphs: usize, take: usize) -> Result<(Vec<EvalRecord>, Vec<f32>, serde_json::Value)> {
+pub fn held_out(
+    path: &Path,
+    clean: &Path,
+    clean_paragraphs: usize,
+    take: usize,
+) -> Result<(Vec<EvalRecord>, Vec<f32>, serde_json::Value)> {
     let records = records(&paragraphs_after_calibration(path, clean, clean_paragraphs, take)?);
     let targets = vec![FRAGMENT_Z; records.len()];
     let size = serde_json::json!({"set": format!("fragments of {}", path.display()), "records": records.len()});
@@ -45,7 +50,14 @@ pub fn records(paragraphs: &[String]) -> Vec<EvalRecord> {
             let longest = MAX_WORDS.min(words.len() - 1);
             let take = MIN_WORDS + rng.below(longest - MIN_WORDS + 1);
             let text = words[..take].join(" ").trim_end_matches(['.', ',', ';', ':']).to_string();
-            Some(EvalRecord { id: None, text, human_quality: Some(f64::from(FRAGMENT_Z)), is_mt: Some(0), tokens: None, bad: None })
+            Some(EvalRecord {
+                id: None,
+                text,
+                human_quality: Some(f64::from(FRAGMENT_Z)),
+                is_mt: Some(0),
+                tokens: None,
+                bad: None,
+            })
         })
         .collect()
 }
@@ -57,7 +69,8 @@ mod tests {
     #[test]
     fn fragments_are_short_unterminated_prefixes() {
         let paragraphs = vec![
-            "The bridge was opened in 1932 by the mayor, who cut a ribbon in front of a large crowd. It still stands.".to_string(),
+            "The bridge was opened in 1932 by the mayor, who cut a ribbon in front of a large crowd. It still stands."
+                .to_string(),
             "Too short here.".to_string(),
             "One two three four five.".to_string(),
         ];
@@ -70,6 +83,9 @@ mod tests {
             assert_eq!(r.human_quality, Some(f64::from(FRAGMENT_Z)));
             assert!(r.bad.is_none());
         }
-        assert_eq!(records(&paragraphs).iter().map(|r| &r.text).collect::<Vec<_>>(), out.iter().map(|r| &r.text).collect::<Vec<_>>());
+        assert_eq!(
+            records(&paragraphs).iter().map(|r| &r.text).collect::<Vec<_>>(),
+            out.iter().map(|r| &r.text).collect::<Vec<_>>()
+        );
     }
 }

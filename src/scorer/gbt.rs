@@ -162,7 +162,14 @@ impl Forest {
             if features.is_empty() {
                 features = (0..x.ncols()).collect();
             }
-            let mut grower = Grower { binned: &binned, grad: &grad, hess: &hess, params, features: &features, tree: Tree::default() };
+            let mut grower = Grower {
+                binned: &binned,
+                grad: &grad,
+                hess: &hess,
+                params,
+                features: &features,
+                tree: Tree::default(),
+            };
             let root = grower.tree.push_leaf();
             grower.grow(root, &mut rows, 0);
             let tree = grower.tree;
@@ -216,7 +223,8 @@ impl Binned {
                 let step = (col.len() / 50_000).max(1);
                 let mut sample: Vec<f32> = col.iter().step_by(step).copied().collect();
                 sample.sort_by(f32::total_cmp);
-                let mut edges: Vec<f32> = (1..bins).map(|k| sample[(k * sample.len() / bins).min(sample.len() - 1)]).collect();
+                let mut edges: Vec<f32> =
+                    (1..bins).map(|k| sample[(k * sample.len() / bins).min(sample.len() - 1)]).collect();
                 edges.dedup();
                 // bin b holds edges[b-1] < x <= edges[b]; the last bin holds the rest.
                 let binned = col.iter().map(|v| edges.partition_point(|e| e < v) as u8).collect();
@@ -245,7 +253,8 @@ struct Split {
 
 impl Grower<'_> {
     fn grow(&mut self, node: usize, rows: &mut [u32], depth: usize) {
-        let (g, h) = rows.iter().fold((0f32, 0f32), |(g, h), &r| (g + self.grad[r as usize], h + self.hess[r as usize]));
+        let (g, h) =
+            rows.iter().fold((0f32, 0f32), |(g, h), &r| (g + self.grad[r as usize], h + self.hess[r as usize]));
         let lambda = self.params.lambda;
         self.tree.value[node] = -g / (h + lambda) * self.params.learning_rate;
         if depth >= self.params.depth || h < 2.0 * self.params.min_child_weight {
@@ -319,9 +328,11 @@ mod tests {
     #[test]
     fn regression_fits_a_step_and_a_slope() {
         let (x, y) = data(4000);
-        let forest = Forest::train(&x, &y, Loss::Squared, &Params { trees: 200, learning_rate: 0.1, ..Params::default() });
+        let forest =
+            Forest::train(&x, &y, Loss::Squared, &Params { trees: 200, learning_rate: 0.1, ..Params::default() });
         forest.validate().unwrap();
-        let mse: f32 = (0..x.nrows()).map(|i| (forest.predict(x.row(i)) - y[i]).powi(2)).sum::<f32>() / x.nrows() as f32;
+        let mse: f32 =
+            (0..x.nrows()).map(|i| (forest.predict(x.row(i)) - y[i]).powi(2)).sum::<f32>() / x.nrows() as f32;
         assert!(mse < 0.01, "mse {mse}");
     }
 
@@ -329,7 +340,8 @@ mod tests {
     fn logistic_gives_probabilities_that_separate_classes() {
         let (x, _) = data(4000);
         let y: Vec<f32> = (0..x.nrows()).map(|i| f32::from(x[[i, 0]] > 0.3)).collect();
-        let forest = Forest::train(&x, &y, Loss::Logistic, &Params { trees: 100, learning_rate: 0.2, ..Params::default() });
+        let forest =
+            Forest::train(&x, &y, Loss::Logistic, &Params { trees: 100, learning_rate: 0.2, ..Params::default() });
         let wrong = (0..x.nrows()).filter(|&i| (forest.predict(x.row(i)) > 0.5) != (y[i] > 0.5)).count();
         assert!(wrong < 40, "{wrong} misclassified");
         assert!((0..x.nrows()).all(|i| (0.0..=1.0).contains(&forest.predict(x.row(i)))));

@@ -105,7 +105,8 @@ impl ScorerModel {
 
     /// The file must have been trained on exactly the features this build computes.
     fn check(&self, path: &Path) -> Result<()> {
-        let fix = "retrain it with `mtcheck train scorer` (scripts/build-model.sh) or use the mtcheck version that made it";
+        let fix =
+            "retrain it with `mtcheck train scorer` (scripts/build-model.sh) or use the mtcheck version that made it";
         if self.format != FORMAT {
             return Err(Error::bad_model(path, format!("format {:?}, expected {FORMAT:?}; {fix}", self.format)));
         }
@@ -124,9 +125,14 @@ impl ScorerModel {
         }
         let token_names: Vec<&str> = features::token_features().map(|f| f.name).collect();
         if self.reasons.iter().map(|r| r.feature.as_str()).ne(token_names) {
-            return Err(Error::bad_model(path, format!("its reason statistics do not match the token features; {fix}")));
+            return Err(Error::bad_model(
+                path,
+                format!("its reason statistics do not match the token features; {fix}"),
+            ));
         }
-        for (what, forest, n) in [("sentence", &self.sentence, self.sentence_inputs.len()), ("token", &self.token, self.token_inputs.len())] {
+        for (what, forest, n) in
+            [("sentence", &self.sentence, self.sentence_inputs.len()), ("token", &self.token, self.token_inputs.len())]
+        {
             if forest.inputs != n {
                 return Err(Error::bad_model(path, format!("{what} forest expects {} inputs, not {n}", forest.inputs)));
             }

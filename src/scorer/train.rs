@@ -91,13 +91,17 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         data.extend(dataset(models, &shape, &records, &targets));
     }
     if let Some(path) = &options.damage {
-        let records = damaged_records(models.tokenizer, &held_out_paragraphs(path, options, options.damage_paragraphs)?);
+        let records =
+            damaged_records(models.tokenizer, &held_out_paragraphs(path, options, options.damage_paragraphs)?);
         let targets: Vec<f32> = records.iter().map(|r| r.human_quality.unwrap_or(0.0) as f32).collect();
-        set_sizes.push(serde_json::json!({"set": format!("synthetic damage of {}", path.display()), "records": records.len()}));
+        set_sizes.push(
+            serde_json::json!({"set": format!("synthetic damage of {}", path.display()), "records": records.len()}),
+        );
         data.extend(dataset(models, &shape, &records, &targets));
     }
     if let Some(path) = &options.fragments {
-        let (records, targets, size) = super::fragments::held_out(path, &options.clean, options.clean_paragraphs, options.fragment_paragraphs)?;
+        let (records, targets, size) =
+            super::fragments::held_out(path, &options.clean, options.clean_paragraphs, options.fragment_paragraphs)?;
         set_sizes.push(size);
         data.extend(dataset(models, &shape, &records, &targets));
     }
@@ -109,12 +113,14 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
     hold_out(&sentence_names, &mut xs);
     hold_out(&token_names, &mut xt);
     eprintln!("training on {} sentences, {} tokens", xs.nrows(), xt.nrows());
-    let sentence = Forest::train_bagged(&xs, &data.sentence_targets, Loss::Squared, &options.sentence_params, options.bags);
+    let sentence =
+        Forest::train_bagged(&xs, &data.sentence_targets, Loss::Squared, &options.sentence_params, options.bags);
     // The token forest also sees the sentence's predicted quality; out of fold, so that it
     // learns how much to trust a prediction the sentence forest did not fit to.
     let oof = out_of_fold(&xs, &data.sentence_targets, &options.sentence_params);
     let scores = ndarray::Array2::from_shape_fn((xt.nrows(), 1), |(i, _)| oof[data.token_sentence[i]]);
-    let xt = ndarray::concatenate(ndarray::Axis(1), &[xt.view(), scores.view()]).map_err(|e| Error::Training(e.to_string()))?;
+    let xt = ndarray::concatenate(ndarray::Axis(1), &[xt.view(), scores.view()])
+        .map_err(|e| Error::Training(e.to_string()))?;
     let mut token_targets = data.token_targets;
     let xt = match &options.human {
         // Clean human sentences: every token OK. Without them the token forest has only seen
@@ -127,10 +133,12 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
             hold_out(&token_names, &mut ht);
             let hz: Vec<f32> = hs.rows().into_iter().map(|r| sentence.margin(r)).collect();
             let scores = ndarray::Array2::from_shape_fn((ht.nrows(), 1), |(i, _)| hz[human.token_sentence[i]]);
-            let ht = ndarray::concatenate(ndarray::Axis(1), &[ht.view(), scores.view()]).map_err(|e| Error::Training(e.to_string()))?;
+            let ht = ndarray::concatenate(ndarray::Axis(1), &[ht.view(), scores.view()])
+                .map_err(|e| Error::Training(e.to_string()))?;
             eprintln!("token forest: {} labelled tokens and {} clean human ones", xt.nrows(), ht.nrows());
             token_targets.extend(std::iter::repeat_n(0.0, ht.nrows()));
-            ndarray::concatenate(ndarray::Axis(0), &[xt.view(), ht.view()]).map_err(|e| Error::Training(e.to_string()))?
+            ndarray::concatenate(ndarray::Axis(0), &[xt.view(), ht.view()])
+                .map_err(|e| Error::Training(e.to_string()))?
         }
         None => xt,
     };
@@ -180,21 +188,27 @@ fn without_columns(without: &[String]) -> Result<impl Fn(&[String], &mut Array2<
 
 /// The rows of `records` (sentence quality `targets[i]` for record i), in record order.
 fn dataset(models: &FeatureModels, shape: &CharShape, records: &[EvalRecord], targets: &[f32]) -> Dataset {
-    records
-        .par_iter()
-        .zip(targets)
-        .map(|(r, &z)| record_rows(models, shape, r, z))
-        .reduce(Dataset::default, |mut a, b| {
+    records.par_iter().zip(targets).map(|(r, &z)| record_rows(models, shape, r, z)).reduce(
+        Dataset::default,
+        |mut a, b| {
             a.extend(b);
             a
-        })
+        },
+    )
 }
 
 /// Rows of clean human paragraphs: every token OK.
 fn human_rows(models: &FeatureModels, shape: &CharShape, paragraphs: &[String]) -> Dataset {
     let records: Vec<EvalRecord> = paragraphs
         .iter()
-        .map(|p| EvalRecord { id: None, text: p.clone(), human_quality: None, is_mt: Some(0), tokens: Some(Vec::new()), bad: Some(Vec::new()) })
+        .map(|p| EvalRecord {
+            id: None,
+            text: p.clone(),
+            human_quality: None,
+            is_mt: Some(0),
+            tokens: Some(Vec::new()),
+            bad: Some(Vec::new()),
+        })
         .collect();
     dataset(models, shape, &records, &vec![0.0; records.len()])
 }
@@ -207,7 +221,12 @@ fn held_out_paragraphs(path: &std::path::Path, options: &TrainOptions, take: usi
 
 /// `take` paragraphs of `path`, skipping the first `clean_paragraphs` when it is the
 /// calibration file `clean` (they calibrate quality and must not also be trained on).
-pub(crate) fn paragraphs_after_calibration(path: &std::path::Path, clean: &std::path::Path, clean_paragraphs: usize, take: usize) -> Result<Vec<String>> {
+pub(crate) fn paragraphs_after_calibration(
+    path: &std::path::Path,
+    clean: &std::path::Path,
+    clean_paragraphs: usize,
+    take: usize,
+) -> Result<Vec<String>> {
     let skip = if path == clean { clean_paragraphs } else { 0 };
     read_paragraphs(path, skip, take)
 }
@@ -255,7 +274,9 @@ fn damaged_records(tokenizer: &Tokenizer, paragraphs: &[String]) -> Vec<EvalReco
     let donors: Vec<String> = sentences
         .iter()
         .flatten()
-        .filter(|w| w.len() >= 4 && w.chars().all(char::is_alphabetic) && !features::is_function_word(&w.to_lowercase()))
+        .filter(|w| {
+            w.len() >= 4 && w.chars().all(char::is_alphabetic) && !features::is_function_word(&w.to_lowercase())
+        })
         .cloned()
         .collect();
     let mut rng = damage::Rng::new(20261121);
@@ -374,7 +395,11 @@ fn calibrate(models: &FeatureModels, model: &ScorerModel, options: &TrainOptions
 /// scores of clean sentences from `clean`, and its median at [`CLEAN_MEDIAN_QUALITY`].
 pub(crate) fn fit_calibration(mut z: Vec<f32>, clean: &std::path::Path) -> Result<Calibration> {
     if z.len() < 100 {
-        return Err(Error::Training(format!("{}: too little clean text to calibrate ({} sentences)", clean.display(), z.len())));
+        return Err(Error::Training(format!(
+            "{}: too little clean text to calibrate ({} sentences)",
+            clean.display(),
+            z.len()
+        )));
     }
     z.sort_by(f32::total_cmp);
     let center = z[(z.len() as f32 * CLEAN_FLAG_SHARE) as usize];

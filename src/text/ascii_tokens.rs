@@ -99,7 +99,13 @@ mod tests {
             "The U.S. didn't pay $4.5 billion, e.g. in 1,000 ways on the 18th.",
             "U.S a.b.c. 1.2.3 1. .5 4,5,6: 10:30 rock'n'roll don't5 '90s 5'6 x''y",
             "A.B.C.D e.g.. i.e.,\tfoo\r\nbar\x0bbaz\x0c\x1c\x00 ~!@#",
-            "", "   ", "a", "1", ".", "''", "3's",
+            "",
+            "   ",
+            "a",
+            "1",
+            ".",
+            "''",
+            "3's",
         ] {
             assert_eq!(fast(text), library(&tokenizer, text), "{text:?}");
         }

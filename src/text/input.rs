@@ -157,7 +157,8 @@ mod tests {
         std::os::unix::fs::symlink(root, root.join("b/up")).unwrap();
         std::os::unix::fs::symlink(root.join("a.txt"), root.join("c.txt")).unwrap();
         let files = expand_inputs(&[root.to_path_buf()]);
-        let names: Vec<_> = files.iter().map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect();
+        let names: Vec<_> =
+            files.iter().map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a.txt", "b/two.txt", "c.txt"]);
     }
 }

@@ -11,9 +11,7 @@ pub struct Lines {
 
 impl Lines {
     pub fn new(text: &str) -> Self {
-        Lines {
-            breaks: text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect(),
-        }
+        Lines { breaks: text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect() }
     }
 
     /// The 1-based number of the line holding byte `at`.

@@ -60,11 +60,7 @@ mod tests {
         let text = "Mr. Smith went to the U.S. on Monday. He said: \"It was fine.\" Then he left.";
         assert_eq!(
             sentences(text),
-            vec![
-                "Mr. Smith went to the U.S. on Monday.",
-                "He said: \"It was fine.\"",
-                "Then he left."
-            ]
+            vec!["Mr. Smith went to the U.S. on Monday.", "He said: \"It was fine.\"", "Then he left."]
         );
     }
 

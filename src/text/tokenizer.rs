@@ -15,8 +15,8 @@ use tokenizers::pre_tokenizers::sequence::Sequence;
 use tokenizers::pre_tokenizers::split::{Split, SplitPattern};
 use tokenizers::pre_tokenizers::whitespace::WhitespaceSplit;
 use tokenizers::{
-    NormalizerWrapper, OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer,
-    PreTokenizerWrapper, SplitDelimiterBehavior,
+    NormalizerWrapper, OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer, PreTokenizerWrapper,
+    SplitDelimiterBehavior,
 };
 
 /// What a token is, as a regex alternation tried left to right:
@@ -46,12 +46,8 @@ pub struct Tokenizer {
 impl Tokenizer {
     /// The English front end (NFKC + whitespace split + [`TOKEN_PATTERN`]).
     pub fn english() -> Result<Self> {
-        let split = Split::new(
-            SplitPattern::Regex(TOKEN_PATTERN.to_string()),
-            SplitDelimiterBehavior::Isolated,
-            false,
-        )
-        .map_err(|e| Error::Tokenizer(e.to_string()))?;
+        let split = Split::new(SplitPattern::Regex(TOKEN_PATTERN.to_string()), SplitDelimiterBehavior::Isolated, false)
+            .map_err(|e| Error::Tokenizer(e.to_string()))?;
         let pre = Sequence::new(vec![
             PreTokenizerWrapper::WhitespaceSplit(WhitespaceSplit),
             PreTokenizerWrapper::Split(split),
@@ -74,10 +70,7 @@ impl Tokenizer {
         let inner = tokenizers::Tokenizer::from_bytes(&bytes)
             .map_err(|e| Error::Tokenizer(format!("{}: {e}", path.display())))?;
         if inner.get_pre_tokenizer().is_none() {
-            return Err(Error::Tokenizer(format!(
-                "{}: no pre_tokenizer defined",
-                path.display()
-            )));
+            return Err(Error::Tokenizer(format!("{}: no pre_tokenizer defined", path.display())));
         }
         let english = Tokenizer::english()?;
         let fast_pattern = english.fast_pattern.filter(|_| same_front_end(&inner, &english.inner));
@@ -86,9 +79,7 @@ impl Tokenizer {
 
     /// Writes the definition as `tokenizer.json`.
     pub fn save(&self, path: &Path) -> Result<()> {
-        self.inner
-            .save(path, true)
-            .map_err(|e| Error::Tokenizer(format!("{}: {e}", path.display())))
+        self.inner.save(path, true).map_err(|e| Error::Tokenizer(format!("{}: {e}", path.display())))
     }
 
     /// Tokenizes `text`, returning normalized tokens with byte offsets into `text`.
@@ -120,10 +111,7 @@ impl Tokenizer {
         // NFKC is the identity on ASCII: skip the normalizer there (same output, much faster).
         if !text.is_ascii() {
             if let Some(normalizer) = self.inner.get_normalizer() {
-                if pre
-                    .normalize(|s| tokenizers::Normalizer::normalize(normalizer, s))
-                    .is_err()
-                {
+                if pre.normalize(|s| tokenizers::Normalizer::normalize(normalizer, s)).is_err() {
                     return;
                 }
             }
@@ -133,19 +121,14 @@ impl Tokenizer {
                 return;
             }
         }
-        for (piece, (start, end), _) in pre.get_splits(OffsetReferential::Original, OffsetType::Byte)
-        {
+        for (piece, (start, end), _) in pre.get_splits(OffsetReferential::Original, OffsetType::Byte) {
             // Borrow when normalization left the piece as written (the common case).
             let written = text.get(start..end);
             let text_cow = match written {
                 Some(w) if w == piece => Cow::Borrowed(w),
                 _ => Cow::Owned(piece.to_string()),
             };
-            sink(Token {
-                text: text_cow,
-                start,
-                end,
-            });
+            sink(Token { text: text_cow, start, end });
         }
     }
 }
@@ -209,8 +192,8 @@ mod tests {
         assert_eq!(
             words("The U.S. didn't pay $4.5 billion, e.g. in 1,000 ways on the 18th."),
             vec![
-                "The", "U.S.", "didn't", "pay", "$", "4.5", "billion", ",", "e.g.", "in", "1,000",
-                "ways", "on", "the", "18th", "."
+                "The", "U.S.", "didn't", "pay", "$", "4.5", "billion", ",", "e.g.", "in", "1,000", "ways", "on", "the",
+                "18th", "."
             ]
         );
     }
@@ -233,10 +216,7 @@ mod tests {
         Tokenizer::english().unwrap().save(&path).unwrap();
         let loaded = Tokenizer::from_file(&path).unwrap();
         let text = "Mr. Smith's 3.5% rise — didn't he?";
-        assert_eq!(
-            loaded.tokenize(text),
-            Tokenizer::english().unwrap().tokenize(text)
-        );
+        assert_eq!(loaded.tokenize(text), Tokenizer::english().unwrap().tokenize(text));
         assert!(loaded.fast_pattern.is_some(), "the saved English definition keeps the fast paths");
     }
 

@@ -201,11 +201,8 @@ impl Header {
         }
         for i in 0..SECTIONS {
             let at = SECTION_TABLE_AT + 24 * i;
-            h.sections[i] = Section {
-                offset: get_u64(bytes, at),
-                len: get_u64(bytes, at + 8),
-                checksum: get_u64(bytes, at + 16),
-            };
+            h.sections[i] =
+                Section { offset: get_u64(bytes, at), len: get_u64(bytes, at + 8), checksum: get_u64(bytes, at + 16) };
         }
         if h.file_len != actual_len {
             return Err(bad(format!(
@@ -221,7 +218,11 @@ impl Header {
         }
         for n in 2..=h.order as usize {
             if h.slots[n - 1] < h.counts[n - 1] || h.slots[n - 1] >= 1 << 32 {
-                return Err(bad(format!("corrupted: order {n} has {} slots for {} n-grams", h.slots[n - 1], h.counts[n - 1])));
+                return Err(bad(format!(
+                    "corrupted: order {n} has {} slots for {} n-grams",
+                    h.slots[n - 1],
+                    h.counts[n - 1]
+                )));
             }
         }
         if h.slots[0] <= h.vocab_size as u64 || h.slots[0] >= 1 << 32 || h.counts[0] != h.vocab_size as u64 {
@@ -234,10 +235,7 @@ impl Header {
             }
             if let Some(expected) = h.expected_len(i) {
                 if s.len != expected {
-                    return Err(bad(format!(
-                        "corrupted: section {i} has {} bytes, expected {expected}",
-                        s.len
-                    )));
+                    return Err(bad(format!("corrupted: section {i} has {} bytes, expected {expected}", s.len)));
                 }
             }
         }
@@ -265,11 +263,7 @@ pub fn assemble(header: &mut Header, sections: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
         let pad = (ALIGN as u64 - offset % ALIGN as u64) % ALIGN as u64;
         parts.push(vec![0u8; pad as usize]);
         offset += pad;
-        header.sections[i] = Section {
-            offset,
-            len: data.len() as u64,
-            checksum: xxhash_rust::xxh3::xxh3_64(&data),
-        };
+        header.sections[i] = Section { offset, len: data.len() as u64, checksum: xxhash_rust::xxh3::xxh3_64(&data) };
         offset += data.len() as u64;
         parts.push(data);
     }

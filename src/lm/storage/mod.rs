@@ -15,10 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// Writes a file through a temporary name beside it, renamed into place only when `write`
 /// succeeded, so a half-written file never exists under the real name.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut File) -> std::io::Result<()>,
-) -> Result<()> {
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut File) -> std::io::Result<()>) -> Result<()> {
     let tmp: PathBuf = {
         let mut name = path.file_name().unwrap_or_default().to_os_string();
         name.push(format!(".{}.tmp", std::process::id()));

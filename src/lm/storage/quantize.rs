@@ -44,11 +44,8 @@ impl Codebook {
     /// reserved for 0.0 and only non-zero values are binned.
     pub fn build(values: &[f32], bits: u32, exact_zero: bool) -> Codebook {
         let size = 1usize << bits;
-        let mut sorted: Vec<f32> = values
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite() && !(exact_zero && *v == 0.0))
-            .collect();
+        let mut sorted: Vec<f32> =
+            values.iter().copied().filter(|v| v.is_finite() && !(exact_zero && *v == 0.0)).collect();
         sorted.sort_unstable_by(f32::total_cmp);
         let mut centers = Vec::with_capacity(size);
         if exact_zero {
@@ -113,10 +110,7 @@ mod tests {
     fn many_values_have_small_error() {
         let values: Vec<f32> = (0..100_000).map(|i| -7.0 * (i as f32 / 100_000.0)).collect();
         let book = Codebook::build(&values, 8, false);
-        let worst = values
-            .iter()
-            .map(|&v| (book.centers[book.encode(v) as usize] - v).abs())
-            .fold(0f32, f32::max);
+        let worst = values.iter().map(|&v| (book.centers[book.encode(v) as usize] - v).abs()).fold(0f32, f32::max);
         assert!(worst < 0.02, "worst error {worst}");
     }
 }

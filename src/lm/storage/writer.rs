@@ -25,11 +25,7 @@ pub struct WriteOptions {
 
 impl Default for WriteOptions {
     fn default() -> Self {
-        WriteOptions {
-            value_bits: 8,
-            load_factor: 0.7,
-            keep_ngrams: false,
-        }
+        WriteOptions { value_bits: 8, load_factor: 0.7, keep_ngrams: false }
     }
 }
 
@@ -113,10 +109,8 @@ fn build(model: &NgramModel, options: &WriteOptions, seed: u64) -> Option<Vec<Ve
     sections[format::VOCAB_TABLE] = table.iter().flat_map(|s| s.to_le_bytes()).collect();
 
     // Codebooks and tables of orders 2..=N, orders in parallel.
-    let built: Vec<Option<(Vec<u8>, Vec<u8>, usize)>> = (2..=order)
-        .into_par_iter()
-        .map(|n| build_order(model, n, options, seed))
-        .collect();
+    let built: Vec<Option<(Vec<u8>, Vec<u8>, usize)>> =
+        (2..=order).into_par_iter().map(|n| build_order(model, n, options, seed)).collect();
     let mut codebooks = Vec::new();
     for (n, b) in (2..=order).zip(built) {
         let (book, table, slots) = b?;
@@ -127,12 +121,8 @@ fn build(model: &NgramModel, options: &WriteOptions, seed: u64) -> Option<Vec<Ve
     sections[format::CODEBOOKS] = codebooks;
     if options.keep_ngrams {
         for n in 2..=order {
-            sections[format::keys_section(n)] = model.orders[n - 1]
-                .keys
-                .iter()
-                .flat_map(|&k| ngram::unpack(k, n))
-                .flat_map(u32::to_le_bytes)
-                .collect();
+            sections[format::keys_section(n)] =
+                model.orders[n - 1].keys.iter().flat_map(|&k| ngram::unpack(k, n)).flat_map(u32::to_le_bytes).collect();
         }
     }
     Some(format::assemble(&mut header, sections))

@@ -55,8 +55,7 @@ pub fn read_corpus(
     let bar = if progress {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} reading {bytes} ({bytes_per_sec}) {msg}")
-                .expect("static template"),
+            ProgressStyle::with_template("{spinner} reading {bytes} ({bytes_per_sec}) {msg}").expect("static template"),
         );
         bar
     } else {
@@ -73,9 +72,7 @@ pub fn read_corpus(
             let mut line = Vec::new();
             loop {
                 line.clear();
-                let n = input
-                    .read_until(b'\n', &mut line)
-                    .map_err(|e| Error::io(&path, e))?;
+                let n = input.read_until(b'\n', &mut line).map_err(|e| Error::io(&path, e))?;
                 if n == 0 {
                     break;
                 }
@@ -100,25 +97,16 @@ pub fn read_corpus(
         Ok(())
     });
 
-    let chunks: Vec<LocalChunk> = rx
-        .into_iter()
-        .par_bridge()
-        .map(|text| tokenize_chunk(&text, mode, tokenizer))
-        .collect();
-    reader
-        .join()
-        .map_err(|_| Error::Training("the reader thread panicked".into()))??;
+    let chunks: Vec<LocalChunk> =
+        rx.into_iter().par_bridge().map(|text| tokenize_chunk(&text, mode, tokenizer)).collect();
+    reader.join().map_err(|_| Error::Training("the reader thread panicked".into()))??;
     bar.finish_and_clear();
     merge_chunks(chunks, max_vocab)
 }
 
 fn tokenize_chunk(text: &str, mode: TextMode, tokenizer: &Tokenizer) -> LocalChunk {
     let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut chunk = LocalChunk {
-        words: Vec::new(),
-        counts: Vec::new(),
-        stream: Vec::with_capacity(text.len() / 5),
-    };
+    let mut chunk = LocalChunk { words: Vec::new(), counts: Vec::new(), stream: Vec::with_capacity(text.len() / 5) };
     let mut push_word = |chunk: &mut LocalChunk, word: &str| {
         let id = match ids.get(word) {
             Some(&id) => id,
@@ -178,21 +166,13 @@ fn merge_chunks(chunks: Vec<LocalChunk>, max_vocab: Option<usize>) -> Result<Cor
     by_count.truncate(cap);
     let mut vocab = vec!["<unk>".to_string(), "<s>".to_string(), "</s>".to_string()];
     vocab.extend(by_count.iter().map(|(w, _)| w.to_string()));
-    let ids: HashMap<&str, u32> = vocab
-        .iter()
-        .enumerate()
-        .skip(3)
-        .map(|(i, w)| (w.as_str(), i as u32))
-        .collect();
+    let ids: HashMap<&str, u32> = vocab.iter().enumerate().skip(3).map(|(i, w)| (w.as_str(), i as u32)).collect();
 
     let streams: Vec<IdStream> = chunks
         .par_iter()
         .map(|chunk| {
-            let local_to_global: Vec<u32> = chunk
-                .words
-                .iter()
-                .map(|w| ids.get(w.as_str()).copied().unwrap_or(UNK))
-                .collect();
+            let local_to_global: Vec<u32> =
+                chunk.words.iter().map(|w| ids.get(w.as_str()).copied().unwrap_or(UNK)).collect();
             let mut out = Vec::with_capacity(chunk.stream.len() * 11 / 10 + 2);
             let mut open = false;
             for &local in &chunk.stream {
@@ -210,18 +190,10 @@ fn merge_chunks(chunks: Vec<LocalChunk>, max_vocab: Option<usize>) -> Result<Cor
             out
         })
         .collect();
-    let sentences = streams
-        .iter()
-        .map(|s| s.iter().filter(|&&id| id == EOS).count() as u64)
-        .sum();
+    let sentences = streams.iter().map(|s| s.iter().filter(|&&id| id == EOS).count() as u64).sum();
     let tokens = streams.iter().map(|s| s.len() as u64).sum::<u64>() - 2 * sentences;
     if sentences == 0 {
         return Err(Error::Training("the training text has no words".into()));
     }
-    Ok(Corpus {
-        vocab,
-        streams,
-        tokens,
-        sentences,
-    })
+    Ok(Corpus { vocab, streams, tokens, sentences })
 }

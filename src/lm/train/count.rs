@@ -38,18 +38,10 @@ pub fn count_orders(streams: &[Vec<u32>], order: usize, vocab_size: usize) -> Re
 
     let mut orders: Vec<CountedOrder> = (0..order).map(|_| CountedOrder::default()).collect();
     let (keys, counts) = by_length.pop().expect("order >= 2");
-    orders[order - 1] = CountedOrder {
-        adjusted: counts.clone(),
-        raw: counts,
-        keys,
-        suffix_index: Vec::new(),
-    };
+    orders[order - 1] = CountedOrder { adjusted: counts.clone(), raw: counts, keys, suffix_index: Vec::new() };
     for n in (2..=order).rev() {
-        let bos_windows = if n > 2 {
-            by_length.pop().expect("one window length per order")
-        } else {
-            (Vec::new(), Vec::new())
-        };
+        let bos_windows =
+            if n > 2 { by_length.pop().expect("one window length per order") } else { (Vec::new(), Vec::new()) };
         let (lower, suffix_index) = if n == 2 {
             unigrams_from_bigrams(&orders[1], vocab_size)
         } else {
@@ -121,12 +113,8 @@ fn lower_from_upper(
         )));
     }
     // Sort (suffix, index) pairs packed into one u128: suffix above, index in the low bits.
-    let mut pairs: Vec<u128> = upper
-        .keys
-        .par_iter()
-        .enumerate()
-        .map(|(i, &k)| (ngram::suffix(k, n) << INDEX_BITS) | i as u128)
-        .collect();
+    let mut pairs: Vec<u128> =
+        upper.keys.par_iter().enumerate().map(|(i, &k)| (ngram::suffix(k, n) << INDEX_BITS) | i as u128).collect();
     pairs.par_sort_unstable();
     let index_mask = (1u128 << INDEX_BITS) - 1;
 
@@ -174,11 +162,6 @@ fn unigrams_from_bigrams(bigrams: &CountedOrder, vocab_size: usize) -> (CountedO
         adjusted[w as usize] += 1;
         raw[w as usize] = raw[w as usize].saturating_add(bigrams.raw[i]);
     }
-    let unigrams = CountedOrder {
-        keys: (0..vocab_size as u128).collect(),
-        adjusted,
-        raw,
-        suffix_index: Vec::new(),
-    };
+    let unigrams = CountedOrder { keys: (0..vocab_size as u128).collect(), adjusted, raw, suffix_index: Vec::new() };
     (unigrams, suffix_index)
 }

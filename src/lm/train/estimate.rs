@@ -122,11 +122,7 @@ pub fn estimate(
             for i in start..end {
                 let a = c.adjusted[i];
                 let u = (a as f32 - discount.apply(a)) / denominator;
-                let lower = if n == 1 {
-                    uniform
-                } else {
-                    lower_prob[c.suffix_index[i] as usize]
-                };
+                let lower = if n == 1 { uniform } else { lower_prob[c.suffix_index[i] as usize] };
                 prob[i] = u + gamma * lower;
             }
             if n > 1 {
@@ -142,11 +138,7 @@ pub fn estimate(
         if n == 1 {
             log_prob[BOS as usize] = BOS_LOG_PROB;
         }
-        orders.push(OrderEntries {
-            keys: c.keys,
-            prob: log_prob,
-            backoff: Vec::new(),
-        });
+        orders.push(OrderEntries { keys: c.keys, prob: log_prob, backoff: Vec::new() });
         keeps.push(keep);
         lower_prob = prob;
     }

@@ -43,15 +43,8 @@ impl TrainConfig {
 
     /// The pruning threshold of each order 1..=order.
     pub fn prune_per_order(&self) -> Result<Vec<u32>> {
-        let mut per_order: Vec<u32> = (0..self.order)
-            .map(|i| {
-                *self
-                    .prune
-                    .get(i)
-                    .or(self.prune.last())
-                    .unwrap_or(&0)
-            })
-            .collect();
+        let mut per_order: Vec<u32> =
+            (0..self.order).map(|i| *self.prune.get(i).or(self.prune.last()).unwrap_or(&0)).collect();
         if per_order[0] != 0 {
             return Err(Error::Config("unigrams cannot be pruned (use --max-vocab)".into()));
         }
@@ -81,10 +74,7 @@ pub struct TrainStats {
 /// Trains a model from `paths` (plain text, `.gz` or `.zst`).
 pub fn train(paths: &[PathBuf], config: &TrainConfig, tokenizer: &Tokenizer) -> Result<(NgramModel, TrainStats)> {
     if !(2..=MAX_ORDER).contains(&config.order) {
-        return Err(Error::Config(format!(
-            "order must be between 2 and {MAX_ORDER}, got {}",
-            config.order
-        )));
+        return Err(Error::Config(format!("order must be between 2 and {MAX_ORDER}, got {}", config.order)));
     }
     let prune = config.prune_per_order()?;
     let t0 = Instant::now();
