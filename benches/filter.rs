@@ -4,9 +4,9 @@
 //! beside it: scripts/filter-bench.sh.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use mtcheck::fast::FastChecker;
 use mtcheck::text::Tokenizer;
 use mtcheck::Checker;
+use mtcheck::FastChecker;
 
 const NEWS: &str = include_str!("../examples/news.txt");
 

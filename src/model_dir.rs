@@ -23,12 +23,3 @@ pub const SCORER_FILE: &str = "scorer.json";
 pub const FAST_SCORER_FILE: &str = "fast_scorer.json";
 /// File name of the topic vectors inside a model folder.
 pub const TOPICS_FILE: &str = "topics.bin";
-
-/// Opens the language model and the tokenizer of model folder `dir`.
-pub fn open_lm_and_tokenizer(
-    dir: &std::path::Path,
-) -> crate::Result<(crate::lm::LanguageModel, crate::text::Tokenizer)> {
-    let lm = crate::lm::LanguageModel::open(&dir.join(LM_FILE))?;
-    let tokenizer = crate::text::Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
-    Ok((lm, tokenizer))
-}

@@ -41,7 +41,7 @@ fn write(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
 
 fn lines(path: &Path) -> Vec<String> {
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut mtcheck::text::input::open_reader(path).unwrap(), &mut bytes).unwrap();
+    std::io::Read::read_to_end(&mut mtcheck::io::input::open_reader(path).unwrap(), &mut bytes).unwrap();
     String::from_utf8_lossy(&bytes).lines().map(str::to_string).collect()
 }
 

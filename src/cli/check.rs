@@ -6,11 +6,11 @@
 use super::printer::Printer;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use mtcheck::filter::records::{json_record, BadRecord};
+use mtcheck::detect::{self, Detector, DetectorKind, Settings};
+use mtcheck::io::input::{display, expand_inputs, is_jsonl_name};
+use mtcheck::io::records::{json_record, BadRecord};
 use mtcheck::model_dir::default_model_dir;
 use mtcheck::report::Report;
-use mtcheck::text::input::{display, expand_inputs, is_jsonl_name};
-use mtcheck::Checker;
 use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -88,10 +88,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
     }
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
-    let mut checker = Checker::with_model(&dir).with_context(|| format!("loading the model in {}", dir.display()))?;
-    if let Some(t) = args.threshold {
-        checker.set_threshold(t);
-    }
+    let settings = Settings { threshold: args.threshold, ..Settings::default() };
+    let checker = detect::open(DetectorKind::Full, &dir, settings)
+        .with_context(|| format!("loading the model in {}", dir.display()))?;
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
@@ -120,9 +119,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             InputFormat::Auto => is_jsonl_name(path),
         };
         let result = if jsonl {
-            check_jsonl(&checker, &args, &printer, path, &mut out, &mut outcome)
+            check_jsonl(checker.as_ref(), &args, &printer, path, &mut out, &mut outcome)
         } else {
-            check_text(&checker, &args, &printer, path, &mut out, &mut outcome)
+            check_text(checker.as_ref(), &args, &printer, path, &mut out, &mut outcome)
         };
         if let Err(e) = result {
             if super::is_broken_pipe(&e) {
@@ -139,7 +138,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
 }
 
 fn check_text(
-    checker: &Checker,
+    checker: &dyn Detector,
     args: &CheckArgs,
     printer: &Printer,
     path: &Path,
@@ -148,7 +147,7 @@ fn check_text(
 ) -> Result<()> {
     let name = display(path);
     let mut bytes = Vec::new();
-    mtcheck::text::input::open_reader(path)?.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
+    mtcheck::io::input::open_reader(path)?.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -194,14 +193,14 @@ fn write_report(
 type Checked = std::result::Result<(Report, String, Option<serde_json::Value>), BadRecord>;
 
 fn check_jsonl(
-    checker: &Checker,
+    checker: &dyn Detector,
     args: &CheckArgs,
     printer: &Printer,
     path: &Path,
     out: &mut impl Write,
     outcome: &mut Outcome,
 ) -> Result<()> {
-    let mut reader = mtcheck::text::input::open_reader(path)?;
+    let mut reader = mtcheck::io::input::open_reader(path)?;
     let name = display(path);
     let mut line_no = 0usize;
     loop {

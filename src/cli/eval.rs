@@ -2,11 +2,11 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use mtcheck::eval::{evaluate, read_set, Metrics};
-use mtcheck::fast::FastChecker;
-use mtcheck::model_dir::{default_model_dir, open_lm_and_tokenizer};
+use mtcheck::detect::{self, DetectorKind, Settings};
+use mtcheck::eval::{evaluate, Metrics};
+use mtcheck::io::eval_set::read_set;
+use mtcheck::model_dir::default_model_dir;
 use mtcheck::report::ReportJson;
-use mtcheck::Checker;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
@@ -50,33 +50,14 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
-    let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
-    let fast = match args.scorer {
-        Scorer::Fast => {
-            let mut c = FastChecker::with_model(&dir)?;
-            if let Some(t) = args.threshold {
-                c.set_threshold(t);
-            }
-            Some(c)
-        }
-        _ => None,
+    let kind = match args.scorer {
+        Scorer::Mtcheck => DetectorKind::Full,
+        Scorer::Fast => DetectorKind::Fast,
+        Scorer::Perplexity => DetectorKind::Perplexity,
     };
-    let checker = match args.scorer {
-        Scorer::Mtcheck => {
-            let mut c = Checker::with_model(&dir)?;
-            if let Some(t) = args.threshold {
-                c.set_threshold(t);
-            }
-            if let Some(t) = args.span_gate {
-                c.set_span_gate(t);
-            }
-            if let Some(t) = args.span_threshold {
-                c.set_span_threshold(t);
-            }
-            Some(c)
-        }
-        Scorer::Perplexity | Scorer::Fast => None,
-    };
+    let settings =
+        Settings { threshold: args.threshold, span_threshold: args.span_threshold, span_gate: args.span_gate };
+    let detector = detect::open(kind, &dir, settings)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     writeln!(
@@ -86,17 +67,8 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
     for set in &args.sets {
         let records = read_set(set)?;
-        let predictions: Vec<ReportJson> = records
-            .par_iter()
-            .map(|r| {
-                let report = match (&checker, &fast) {
-                    (Some(c), _) => c.check(&r.text),
-                    (None, Some(f)) => f.check(&r.text),
-                    (None, None) => mtcheck::baseline::check(&lm, &tokenizer, &r.text),
-                };
-                report.to_json(&r.text, r.id.clone())
-            })
-            .collect();
+        let predictions: Vec<ReportJson> =
+            records.par_iter().map(|r| detector.check(&r.text).to_json(&r.text, r.id.clone())).collect();
         if let Some(folder) = &args.predictions {
             std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
             let name = set.file_name().unwrap_or_default();

@@ -2,7 +2,8 @@
 
 use anyhow::Result;
 use clap::Args;
-use mtcheck::features::{self, Context, Document, FEATURES};
+use mtcheck::features::{self, Context, FEATURES};
+use mtcheck::io::eval_set::read_set;
 use mtcheck::model_dir::default_model_dir;
 use mtcheck::Checker;
 use rayon::prelude::*;
@@ -32,12 +33,12 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     let checker = Checker::with_model(&args.model.unwrap_or_else(default_model_dir))?;
-    let records = mtcheck::eval::read_set(&set)?;
+    let records = read_set(&set)?;
     let names = features::sentence_input_names();
     let rows: Vec<Vec<(usize, Vec<f32>)>> = records
         .par_iter()
         .map(|r| {
-            let doc = Document::analyze(checker.lm(), checker.tokenizer(), &r.text);
+            let doc = checker.analyzer().analyze(&r.text);
             let ctx = Context::new(&doc, &checker.scorer().char_shape, checker.topics());
             doc.sentences
                 .iter()

@@ -5,12 +5,11 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use mtcheck::fast::FastChecker;
-use mtcheck::filter::output::{self, Output};
-use mtcheck::filter::{DocumentScorer, Filter, FilterOptions, InputFormat, Observer, Outputs, Rules, Stats};
+use mtcheck::detect::{self, DetectorKind};
+use mtcheck::filter::{Filter, FilterOptions, InputFormat, Observer, Outputs, Rules, Stats};
+use mtcheck::io::input::expand_inputs;
+use mtcheck::io::output::{self, Output};
 use mtcheck::model_dir::default_model_dir;
-use mtcheck::text::input::expand_inputs;
-use mtcheck::Checker;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -104,17 +103,11 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
     }
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
     let full = args.scorer == ScorerChoice::Full || (args.scorer == ScorerChoice::Auto && args.annotate);
-    let scorer = if full {
-        DocumentScorer::Full(Box::new(
-            Checker::with_model(&dir).with_context(|| format!("loading the model in {}", dir.display()))?,
-        ))
-    } else {
-        DocumentScorer::Fast(
-            FastChecker::with_model(&dir).with_context(|| format!("loading the model in {}", dir.display()))?,
-        )
-    };
+    let kind = if full { DetectorKind::Full } else { DetectorKind::Fast };
+    let detector = detect::open(kind, &dir, Default::default())
+        .with_context(|| format!("loading the model in {}", dir.display()))?;
     let filter = Filter {
-        scorer,
+        detector,
         options: FilterOptions {
             format: match args.input_format {
                 FilterInputFormat::Auto => InputFormat::Auto,
@@ -136,7 +129,7 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
     let mut outputs = Outputs {
         kept: match &args.output {
             Some(path) => Output::create(path)?,
-            None => Output::stdout(),
+            None => Output::stream(std::io::stdout(), "<stdout>"),
         },
         rejected: args.rejected.as_deref().map(Output::create).transpose()?,
     };

@@ -2,10 +2,11 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use mtcheck::lm::model::PREFETCH_AHEAD;
+use mtcheck::io::input::open_reader;
+use mtcheck::lm::query::PREFETCH_AHEAD;
 use mtcheck::lm::storage::{write_model, WriteOptions};
 use mtcheck::lm::{arpa, LanguageModel, NgramModel};
-use mtcheck::text::{input::open_reader, lm_key, lm_sentences, Tokenizer};
+use mtcheck::text::{lm_key, lm_sentences, Tokenizer};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use mtcheck::fast::FastScorer;
+use mtcheck::detect::fast::FastScorer;
 use mtcheck::model_dir::{default_model_dir, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, TOKENIZER_FILE, TOPICS_FILE};
 use mtcheck::Checker;
 use std::path::PathBuf;

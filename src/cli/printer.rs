@@ -3,6 +3,7 @@
 //! caller; without it, spans are bracketed `[[like this]]` so the output stays readable.
 
 use mtcheck::report::{Report, SentenceKind, SentenceReport};
+use mtcheck::text::ByteSpan;
 use std::fmt::Write;
 
 const RED: &str = "\x1b[1;31m";
@@ -26,7 +27,7 @@ impl Printer {
 
     /// `text[range]` with the spans of `sentences` (those around `range`) marked, in colour or
     /// in brackets.
-    fn marked(&self, text: &str, sentences: &[&SentenceReport], range: std::ops::Range<usize>) -> String {
+    fn marked(&self, text: &str, sentences: &[&SentenceReport], range: ByteSpan) -> String {
         let mut out = String::new();
         let mut at = range.start;
         let spans = sentences
@@ -35,7 +36,7 @@ impl Printer {
             .filter(|s| s.bytes.start >= range.start && s.bytes.end <= range.end);
         for span in spans {
             out.push_str(&text[at..span.bytes.start]);
-            let garbled = &text[span.bytes.clone()];
+            let garbled = &text[span.bytes];
             if self.color {
                 out.push_str(&self.paint(RED, garbled));
             } else {
@@ -64,7 +65,7 @@ impl Printer {
         let lines = mtcheck::text::Lines::new(text);
         for s in report.sentences.iter().filter(|s| s.flagged) {
             let line = lines.number(s.bytes.start);
-            let sentence = self.marked(text, &[s], s.bytes.clone()).replace('\n', " ");
+            let sentence = self.marked(text, &[s], s.bytes).replace('\n', " ");
             let reasons: Vec<&str> = s.spans.iter().flat_map(|sp| sp.reasons.iter().copied()).collect();
             let mut why = String::new();
             if !reasons.is_empty() {
@@ -101,7 +102,7 @@ impl Printer {
             let body = if !on_line.is_empty() && prose.is_empty() {
                 self.paint(DIM, &text[start..end])
             } else {
-                self.marked(text, &on_line, start..end)
+                self.marked(text, &on_line, ByteSpan::new(start, end))
             };
             let _ = writeln!(out, "{gutter}{body}");
             start += line.len();

@@ -2,11 +2,13 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use mtcheck::lm::train::{self, Discount, TextMode, TrainConfig};
+use indicatif::{ProgressBar, ProgressStyle};
+use mtcheck::lm::train::{self, Discount, TextMode, TrainConfig, TrainObserver};
 use mtcheck::text::Tokenizer;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 #[derive(Subcommand)]
 pub enum TrainCommand {
@@ -84,9 +86,10 @@ fn train_lm(args: TrainLmArgs) -> Result<ExitCode> {
     config.max_vocab = args.max_vocab;
     config.text_mode = if args.pretokenized { TextMode::Pretokenized } else { TextMode::Raw };
     config.discount_fallback = args.discount_fallback.as_ref().map(|d| Discount([d[0], d[1], d[2]]));
-    config.progress = std::io::stderr().is_terminal();
+    let progress = TrainProgress::new(std::io::stderr().is_terminal());
     let tokenizer = Tokenizer::english()?;
-    let (model, stats) = train::train(&args.inputs, &config, &tokenizer)?;
+    let (model, stats) = train::train_observed(&args.inputs, &config, &tokenizer, &progress)?;
+    progress.bar.finish_and_clear();
     eprintln!(
         "trained order {} on {} tokens ({} sentences, vocabulary {}): n-grams {:?}; \
          read {:.1} s, count {:.1} s, estimate {:.1} s",
@@ -111,4 +114,45 @@ fn train_lm(args: TrainLmArgs) -> Result<ExitCode> {
         eprintln!("wrote {} ({size} bytes)", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An LM training run on a terminal: a spinner over the bytes read and the file being read,
+/// and a line for each stage done. Off the terminal, nothing.
+struct TrainProgress {
+    bar: ProgressBar,
+    shown: bool,
+    reading: Mutex<PathBuf>,
+}
+
+impl TrainProgress {
+    fn new(shown: bool) -> Self {
+        let bar = if shown {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} reading {bytes} ({bytes_per_sec}) {msg}")
+                    .expect("static template"),
+            );
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        TrainProgress { bar, shown, reading: Mutex::new(PathBuf::new()) }
+    }
+}
+
+impl TrainObserver for TrainProgress {
+    fn read(&self, path: &Path, bytes: u64) {
+        let mut reading = self.reading.lock().unwrap_or_else(|e| e.into_inner());
+        if reading.as_path() != path {
+            *reading = path.to_path_buf();
+            self.bar.set_message(path.display().to_string());
+        }
+        self.bar.inc(bytes);
+    }
+
+    fn stage(&self, message: &str) {
+        if self.shown {
+            self.bar.suspend(|| eprintln!("{message}"));
+        }
+    }
 }

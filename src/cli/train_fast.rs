@@ -2,9 +2,10 @@
 
 use anyhow::Result;
 use clap::Args;
-use mtcheck::fast::train::{train, FastTrainOptions};
-use mtcheck::model_dir::{default_model_dir, open_lm_and_tokenizer, FAST_SCORER_FILE};
-use mtcheck::scorer::gbt::Params;
+use mtcheck::analysis::{Analyzer, Lookup};
+use mtcheck::detect::forest::Params;
+use mtcheck::model_dir::{default_model_dir, FAST_SCORER_FILE};
+use mtcheck::train::fast::{train, FastTrainOptions};
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -31,7 +32,7 @@ pub struct TrainFastArgs {
 
 pub fn train_fast(args: TrainFastArgs) -> Result<ExitCode> {
     let dir = args.data.model.clone().unwrap_or_else(default_model_dir);
-    let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
+    let analyzer = Analyzer::open(&dir, Lookup::Mapped)?;
     let options = FastTrainOptions {
         sets: args.data.sets,
         clean: args.data.clean,
@@ -41,7 +42,7 @@ pub fn train_fast(args: TrainFastArgs) -> Result<ExitCode> {
         params: Params { trees: args.trees, depth: args.depth, learning_rate: args.learning_rate, ..Params::default() },
         threshold: args.threshold,
     };
-    let model = train(&lm, &tokenizer, &options)?;
+    let model = train(&analyzer, &options, &|message| eprintln!("{message}"))?;
     let out = args.data.output.unwrap_or_else(|| dir.join(FAST_SCORER_FILE));
     model.save(&out)?;
     eprintln!(

@@ -2,12 +2,13 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
+use mtcheck::analysis::{Analyzer, Lookup};
+use mtcheck::detect::forest::Params;
+use mtcheck::detect::full::model::Thresholds;
 use mtcheck::features::{is_topic_word, TopicVectors};
-use mtcheck::model_dir::{default_model_dir, open_lm_and_tokenizer, SCORER_FILE, TOPICS_FILE};
-use mtcheck::scorer::gbt::Params;
-use mtcheck::scorer::train::{train, FeatureModels, TrainOptions};
-use mtcheck::scorer::Thresholds;
+use mtcheck::model_dir::{default_model_dir, SCORER_FILE, TOPICS_FILE};
 use mtcheck::text::lm_key;
+use mtcheck::train::full::{train, FeatureModels, TrainOptions};
 use rayon::prelude::*;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -90,7 +91,7 @@ pub struct TrainScorerArgs {
 
 pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
     let dir = args.data.model.clone().unwrap_or_else(default_model_dir);
-    let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
+    let analyzer = Analyzer::open(&dir, Lookup::Mapped)?;
     let topics_path = dir.join(TOPICS_FILE);
     let topics = if topics_path.exists() { TopicVectors::load(&topics_path)? } else { TopicVectors::default() };
     let params = Params {
@@ -116,8 +117,8 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
         fragment_paragraphs: args.fragment_paragraphs,
         thresholds: Thresholds { sentence: args.threshold, span_gate: args.span_gate, token: args.span_threshold },
     };
-    let models = FeatureModels { lm: &lm, tokenizer: &tokenizer, topics: &topics };
-    let model = train(&models, &options)?;
+    let models = FeatureModels { analyzer: &analyzer, topics: &topics };
+    let model = train(&models, &options, &|message| eprintln!("{message}"))?;
     let out = args.data.output.unwrap_or_else(|| dir.join(SCORER_FILE));
     model.save(&out)?;
     eprintln!(
@@ -152,7 +153,8 @@ pub struct TrainTopicsArgs {
 
 pub fn train_topics(args: TrainTopicsArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
-    let (lm, tokenizer) = open_lm_and_tokenizer(&dir)?;
+    let analyzer = Analyzer::open(&dir, Lookup::Mapped)?;
+    let (lm, tokenizer) = (analyzer.lm(), analyzer.tokenizer());
     let mut candidates: Vec<(f32, String)> = (3..lm.vocab_size() as u32)
         .filter_map(|id| {
             let w = lm.word(id)?;
@@ -163,7 +165,7 @@ pub fn train_topics(args: TrainTopicsArgs) -> Result<ExitCode> {
     let words: Vec<String> = candidates.into_iter().take(args.words).map(|(_, w)| w).collect();
     let mut lines = Vec::new();
     for path in &args.inputs {
-        let reader = mtcheck::text::input::open_reader(path)?;
+        let reader = mtcheck::io::input::open_reader(path)?;
         for line in reader.lines() {
             if lines.len() >= args.max_paragraphs {
                 break;

@@ -1,45 +1,11 @@
-//! Evaluation on `mtcheck-eval v1` sets (DESIGN "Evaluation sets"): reading them and scoring
-//! predictions with the metrics of [`metrics`], as `../shared/tools/score.py` does.
+//! Evaluation on `mtcheck-eval v1` sets (DESIGN "Evaluation sets"; read by
+//! [`crate::io::eval_set`]): scoring predictions with the metrics of [`metrics`], as
+//! `../shared/tools/score.py` does.
 
 pub mod metrics;
 
-use crate::error::{Error, Result};
+use crate::io::eval_set::EvalRecord;
 use crate::report::ReportJson;
-use serde::Deserialize;
-use std::io::BufRead;
-use std::path::Path;
-
-/// One record of an evaluation set.
-#[derive(Clone, Debug, Deserialize)]
-pub struct EvalRecord {
-    #[serde(default)]
-    pub id: Option<serde_json::Value>,
-    pub text: String,
-    #[serde(default)]
-    pub human_quality: Option<f64>,
-    #[serde(default)]
-    pub is_mt: Option<u8>,
-    #[serde(default)]
-    pub tokens: Option<Vec<String>>,
-    #[serde(default)]
-    pub bad: Option<Vec<u8>>,
-}
-
-/// Reads an evaluation set; a malformed line is an error naming the file and line.
-pub fn read_set(path: &Path) -> Result<Vec<EvalRecord>> {
-    let reader = crate::text::input::open_reader(path)?;
-    let mut records = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record: EvalRecord =
-            serde_json::from_str(&line).map_err(|e| Error::Config(format!("{}:{}: {e}", path.display(), i + 1)))?;
-        records.push(record);
-    }
-    Ok(records)
-}
 
 /// The metrics of one set; `None` where the set has no labels for it.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -11,13 +11,13 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    for (i, (o, w)) in out.iter_mut().zip(&s.words).enumerate() {
+    for (i, (o, w)) in out.iter_mut().zip(&s.tokens).enumerate() {
         let letters: Vec<char> = w.surface.chars().filter(|c| c.is_alphabetic()).collect();
         if letters.is_empty() {
             continue;
         }
         let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-        let after_start = i > 0 && !matches!(s.words[i - 1].surface.as_str(), "\"" | "“" | "(" | ":" | "'" | "‘");
+        let after_start = i > 0 && !matches!(s.tokens[i - 1].surface.as_ref(), "\"" | "“" | "(" | ":" | "'" | "‘");
         *o = if upper == letters.len() && letters.len() > 1 {
             2.0
         } else if upper > 0 && (!letters[0].is_uppercase() || upper > 1) {
@@ -32,8 +32,8 @@ fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn classifies_casing() {

@@ -10,13 +10,13 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(ctx: &Context, s: &Sentence, out: &mut [f32]) {
-    per_word(s, out, |w| (ctx.doc.key_counts.get(&w.key).copied().unwrap_or(1) as f32).log2());
+    per_word(s, out, |w| (ctx.doc.key_counts.get(w.key.as_ref()).copied().unwrap_or(1) as f32).log2());
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn counts_other_occurrences() {

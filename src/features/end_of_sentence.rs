@@ -15,8 +15,8 @@ fn compute(_: &Context, s: &Sentence) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::sentence_value;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn reads_the_end_score() {

@@ -1,7 +1,8 @@
 //! `function_word_share`: the share of words that are function words. MT drops or doubles
 //! articles and prepositions; a translated list of nouns has almost none.
 
-use super::{is_function_word, Compute, Context, Feature, Sentence};
+use super::{Compute, Context, Feature, Sentence};
+use crate::text::is_function_word;
 
 pub const FEATURE: Feature = Feature {
     name: "function_word_share",
@@ -19,8 +20,8 @@ fn compute(_: &Context, s: &Sentence) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::sentence_value;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn counts_words_not_punctuation() {

@@ -1,7 +1,8 @@
 //! `function_word`: the token is a function word (article, pronoun, preposition, auxiliary).
 //! Lets the token scorer treat "the" differently from "retroviral".
 
-use super::{is_function_word, per_word, Compute, Context, Feature, Sentence};
+use super::{per_word, Compute, Context, Feature, Sentence};
+use crate::text::is_function_word;
 
 pub const FEATURE: Feature = Feature {
     name: "function_word",
@@ -15,8 +16,8 @@ fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn marks_function_words() {

@@ -13,17 +13,17 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    let n = s.words.len();
+    let n = s.tokens.len();
     for (i, o) in out.iter_mut().enumerate() {
         let (lo, hi) = (i.saturating_sub(RADIUS), (i + RADIUS + 1).min(n));
-        *o = s.words[lo..hi].iter().map(|w| w.log10p).sum::<f32>() / (hi - lo) as f32;
+        *o = s.tokens[lo..hi].iter().map(|w| w.log10p).sum::<f32>() / (hi - lo) as f32;
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn averages_the_neighbourhood() {

@@ -10,7 +10,7 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence) -> f32 {
-    let lengths: Vec<usize> = s.words.iter().filter(|w| w.is_word()).map(|w| w.surface.chars().count()).collect();
+    let lengths: Vec<usize> = s.tokens.iter().filter(|w| w.is_word()).map(|w| w.surface.chars().count()).collect();
     if lengths.is_empty() {
         return 0.0;
     }
@@ -19,8 +19,8 @@ fn compute(_: &Context, s: &Sentence) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::sentence_value;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn ignores_punctuation() {

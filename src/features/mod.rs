@@ -7,9 +7,7 @@
 //! token feature; the token scorer sees the token features plus the sentence features.
 
 mod char_shape;
-mod document;
-mod lexicon;
-mod lm_word;
+
 #[cfg(test)]
 mod testing;
 
@@ -38,10 +36,9 @@ mod type_token_ratio;
 mod unknown_word;
 mod word_rarity;
 
+use crate::analysis::{Document, ScoredToken, Sentence};
 pub use char_shape::CharShape;
-pub use document::{Document, Sentence, Word};
-pub use lexicon::is_function_word;
-pub use lm_word::lm_word;
+
 pub use off_topic::{is_topic_word, TopicVectors};
 
 use ndarray::{Array1, Array2};
@@ -86,8 +83,8 @@ impl Feature {
 }
 
 /// Writes `f(word)` for every word of `s` into `out`: the shape of most token features.
-fn per_word(s: &Sentence, out: &mut [f32], f: impl Fn(&Word) -> f32) {
-    for (o, w) in out.iter_mut().zip(&s.words) {
+fn per_word(s: &Sentence, out: &mut [f32], f: impl Fn(&ScoredToken) -> f32) {
+    for (o, w) in out.iter_mut().zip(&s.tokens) {
         *o = f(w);
     }
 }
@@ -139,7 +136,7 @@ pub struct SentenceFeatures {
 /// Computes every feature of `sentence`. Non-finite values become 0 so that no input can
 /// poison the scorer.
 pub fn compute(ctx: &Context, sentence: &Sentence) -> SentenceFeatures {
-    let n = sentence.words.len();
+    let n = sentence.tokens.len();
     let token_count = token_features().count();
     let mut tokens = Array2::<f32>::zeros((token_count, n));
     let mut values = Vec::with_capacity(sentence_features().count());
@@ -236,7 +233,7 @@ mod tests {
 
     #[test]
     fn input_rows_match_their_names() {
-        document::fixture::with_document(&[("The", -1.0), ("cat", -3.0), ("sat", -2.5)], |doc| {
+        crate::analysis::fixture::with_document(&[("The", -1.0), ("cat", -3.0), ("sat", -2.5)], |doc| {
             let shape = CharShape::default();
             let topics = TopicVectors::default();
             let ctx = Context::new(doc, &shape, &topics);

@@ -11,14 +11,14 @@ pub const FEATURE: Feature = Feature {
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
     for (i, o) in out.iter_mut().enumerate() {
-        *o = s.words.get(i + 1).map_or(s.end_gain, |w| w.context_gain());
+        *o = s.tokens.get(i + 1).map_or(s.end_gain, |w| w.context_gain());
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn looks_one_token_ahead() {

@@ -16,8 +16,8 @@ fn compute(ctx: &Context, s: &Sentence, out: &mut [f32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn normalizes_by_order() {

@@ -3,8 +3,9 @@
 //! corpus paragraphs ([`TopicVectors`]); the fit is the cosine between a word's vector and the
 //! sum of the other content words' vectors in the document.
 
-use super::{is_function_word, Compute, Context, Feature, Sentence};
+use super::{Compute, Context, Feature, Sentence};
 use crate::error::{Error, Result};
+use crate::text::is_function_word;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -16,9 +17,9 @@ pub const FEATURE: Feature = Feature {
 
 fn compute(ctx: &Context, s: &Sentence, out: &mut [f32]) {
     let Some(centroid) = &ctx.topic_centroid else { return };
-    for (o, w) in out.iter_mut().zip(&s.words) {
+    for (o, w) in out.iter_mut().zip(&s.tokens) {
         let Some(v) = ctx.topics.vector(&w.key) else { continue };
-        let count = ctx.doc.key_counts.get(&w.key).copied().unwrap_or(1) as f32;
+        let count = ctx.doc.key_counts.get(w.key.as_ref()).copied().unwrap_or(1) as f32;
         // The rest of the document: remove this word's own contribution.
         let rest: Vec<f32> = centroid.iter().zip(&v).map(|(c, &x)| c - count * x).collect();
         if let Some(cos) = cosine(&rest, &v) {
@@ -34,7 +35,7 @@ pub fn document_centroid(topics: &TopicVectors, doc: &super::Document) -> Option
         return None;
     }
     let mut sum = vec![0f32; topics.dim];
-    for w in doc.sentences.iter().flat_map(|s| &s.words) {
+    for w in doc.sentences.iter().flat_map(|s| &s.tokens) {
         if let Some(v) = topics.vector(&w.key) {
             sum.iter_mut().zip(&v).for_each(|(s, &x)| *s += x);
         }
@@ -133,7 +134,7 @@ impl TopicVectors {
         bytes.extend((words.len() as u32).to_le_bytes());
         bytes.extend(self.values.iter().map(|&x| x as u8));
         bytes.extend(words.join("\n").as_bytes());
-        crate::lm::storage::write_atomically(path, |w| std::io::Write::write_all(w, &bytes))
+        crate::io::output::write_atomically(path, |w| std::io::Write::write_all(w, &bytes))
     }
 
     pub fn load(path: &Path) -> Result<Self> {

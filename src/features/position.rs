@@ -10,7 +10,7 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    let last = s.words.len().saturating_sub(1).max(1) as f32;
+    let last = s.tokens.len().saturating_sub(1).max(1) as f32;
     for (i, o) in out.iter_mut().enumerate() {
         *o = i as f32 / last;
     }
@@ -18,8 +18,8 @@ fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn runs_from_zero_to_one() {

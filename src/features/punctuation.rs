@@ -14,7 +14,7 @@ const OPEN: &[&str] = &["(", "[", "{", "“", "‘"];
 const CLOSE: &[&str] = &[")", "]", "}", "”", "’"];
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    let t: Vec<&str> = s.words.iter().map(|w| w.surface.as_str()).collect();
+    let t: Vec<&str> = s.tokens.iter().map(|w| w.surface.as_ref()).collect();
     let is_punct = |x: &str| x.chars().all(|c| c.is_ascii_punctuation() || "“”‘’«»–—…".contains(c));
     // Brackets and curly quotes: match by a stack; leftovers and strays are anomalies.
     let mut stack: Vec<usize> = Vec::new();
@@ -51,8 +51,8 @@ fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     fn values(words: &[&str]) -> Vec<f32> {
         let w: Vec<(&str, f32)> = words.iter().map(|&x| (x, -1.0)).collect();

@@ -11,8 +11,8 @@ pub const FEATURE: Feature = Feature {
 
 fn compute(_: &Context, s: &Sentence) -> f32 {
     let (mut curly, mut brackets, mut straight) = (0i32, 0i32, 0i32);
-    for w in &s.words {
-        match w.surface.as_str() {
+    for w in &s.tokens {
+        match w.surface.as_ref() {
             "“" => curly += 1,
             "”" => curly -= 1,
             "(" | "[" => brackets += 1,
@@ -26,8 +26,8 @@ fn compute(_: &Context, s: &Sentence) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::sentence_value;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn counts_unpaired_marks() {

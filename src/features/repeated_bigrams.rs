@@ -10,7 +10,7 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence) -> f32 {
-    let keys: Vec<&str> = s.words.iter().map(|w| w.key.as_str()).collect();
+    let keys: Vec<&str> = s.tokens.iter().map(|w| w.key.as_ref()).collect();
     if keys.len() < 2 {
         return 0.0;
     }
@@ -24,8 +24,8 @@ fn compute(_: &Context, s: &Sentence) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::sentence_value;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn loops_repeat_bigrams() {

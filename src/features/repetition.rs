@@ -13,9 +13,9 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
-    let keys: Vec<&str> = s.words.iter().map(|w| w.key.as_str()).collect();
+    let keys: Vec<&str> = s.tokens.iter().map(|w| w.key.as_ref()).collect();
     for i in 0..keys.len() {
-        if !s.words[i].is_word() {
+        if !s.tokens[i].is_word() {
             continue;
         }
         let lo = i.saturating_sub(WINDOW);
@@ -24,7 +24,7 @@ fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
         let stem = |k: &str| k.chars().take(if k.chars().count() >= 6 { 5 } else { 4 }).collect::<String>();
         let mine = stem(keys[i]);
         let word = (lo..i).any(|j| {
-            keys[j] == keys[i] || keys[i].chars().count() >= 4 && s.words[j].is_word() && stem(keys[j]) == mine
+            keys[j] == keys[i] || keys[i].chars().count() >= 4 && s.tokens[j].is_word() && stem(keys[j]) == mine
         });
         let bigram = i >= 1 && (lo.max(1)..i).any(|j| keys[j - 1] == keys[i - 1] && keys[j] == keys[i]);
         out[i] = f32::from(word) + f32::from(bigram);
@@ -33,8 +33,8 @@ fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn marks_loops() {

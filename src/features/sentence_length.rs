@@ -10,13 +10,13 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence) -> f32 {
-    (s.words.len() as f32).max(1.0).log2()
+    (s.tokens.len() as f32).max(1.0).log2()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::sentence_value;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn is_log2_of_the_count() {

@@ -11,16 +11,16 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence) -> f32 {
-    if s.words.is_empty() {
+    if s.tokens.is_empty() {
         return 0.0;
     }
-    s.words.iter().map(|w| w.context_gain()).sum::<f32>() / s.words.len() as f32
+    s.tokens.iter().map(|w| w.context_gain()).sum::<f32>() / s.tokens.len() as f32
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::sentence_value;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn averages_context_gain() {

@@ -10,18 +10,18 @@ pub const FEATURE: Feature = Feature {
 };
 
 fn compute(_: &Context, s: &Sentence) -> f32 {
-    let n = s.words.len() as f32;
+    let n = s.tokens.len() as f32;
     if n < 2.0 {
         return 0.0;
     }
-    let mean = s.words.iter().map(|w| w.log10p).sum::<f32>() / n;
-    (s.words.iter().map(|w| (w.log10p - mean).powi(2)).sum::<f32>() / n).sqrt()
+    let mean = s.tokens.iter().map(|w| w.log10p).sum::<f32>() / n;
+    (s.tokens.iter().map(|w| (w.log10p - mean).powi(2)).sum::<f32>() / n).sqrt()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::sentence_value;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn is_the_standard_deviation() {

@@ -7,7 +7,7 @@ pub fn token_values(f: Feature, doc: &Document) -> Vec<f32> {
     let (shape, topics) = (CharShape::default(), TopicVectors::default());
     let ctx = Context::new(doc, &shape, &topics);
     let s = &doc.sentences[0];
-    let mut out = vec![0.0; s.words.len()];
+    let mut out = vec![0.0; s.tokens.len()];
     match f.compute {
         Compute::Token(g) => g(&ctx, s, &mut out),
         Compute::Sentence(_) => panic!("{} is a sentence feature", f.name),

@@ -11,14 +11,14 @@ pub const FEATURE: Feature = Feature {
 
 fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
     // Numbers are open-class by nature: an unseen amount is not an unknown word.
-    let number = |w: &super::Word| w.surface.chars().any(|c| c.is_ascii_digit());
+    let number = |w: &super::ScoredToken| w.surface.chars().any(|c| c.is_ascii_digit());
     per_word(s, out, |w| f32::from(w.id == crate::lm::ngram::UNK && w.is_word() && !number(w)));
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn flags_out_of_vocabulary_words() {

@@ -14,8 +14,8 @@ fn compute(_: &Context, s: &Sentence, out: &mut [f32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::document::fixture::with_document;
     use super::super::testing::token_values;
+    use crate::analysis::fixture::with_document;
 
     #[test]
     fn negates_the_unigram() {

@@ -3,22 +3,25 @@
 //! scalars of the text field, i.e. Python string indices).
 
 use crate::report::{Report, SentenceKind};
+use crate::text::CharOffsets;
 use serde_json::{json, Value};
 
 /// The "mtcheck" object of a document. `keep` is what the filter's rules decided (None when
 /// there are no rules, as with `--keep-top`, whose cut is only known at the end).
 pub fn annotation(text: &str, report: &Report, keep: Option<bool>) -> Value {
-    let chars = crate::scorer::train::byte_to_char(text);
+    let mut chars = CharOffsets::new(text);
     let prose: Vec<_> = report.sentences.iter().filter(|s| s.kind == SentenceKind::Prose).collect();
     let flagged: Vec<Value> = prose
         .iter()
         .filter(|s| s.flagged)
-        .map(|s| json!([chars[s.bytes.start], chars[s.bytes.end], round(s.quality)]))
+        .map(|s| json!([chars.at(s.bytes.start), chars.at(s.bytes.end), round(s.quality)]))
         .collect();
     let spans: Vec<Value> = prose
         .iter()
         .flat_map(|s| &s.spans)
-        .map(|span| json!([chars[span.bytes.start], chars[span.bytes.end], round(span.score), span.reasons.join(",")]))
+        .map(|span| {
+            json!([chars.at(span.bytes.start), chars.at(span.bytes.end), round(span.score), span.reasons.join(",")])
+        })
         .collect();
     let mut out = json!({
         "quality": round(report.quality),

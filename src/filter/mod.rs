@@ -4,46 +4,27 @@
 //! written exactly as read; a record that cannot be read is reported with its file and line,
 //! counted, and sent to the rejected output, never silently lost.
 //!
-//! - [`records`]: bounded line reading, the text inside a record
 //! - [`histogram`]: the quality sketch behind `--keep-top` and the summary
 //! - [`annotate`]: the "mtcheck" object of `--annotate`
-//! - [`output`]: compressed outputs that appear only when the run completes
+//! - reading and writing: [`crate::io::records`] (bounded line reading, the text inside a
+//!   record) and [`crate::io::output`] (compressed outputs that appear only when the run
+//!   completes)
 
 pub mod annotate;
 pub mod histogram;
-pub mod output;
-pub mod records;
 
+use crate::detect::Detector;
 use crate::error::{Error, Result};
-use crate::fast::FastChecker;
-use crate::report::{Report, SentenceKind};
-use crate::text::input::{display, is_jsonl_name, is_text_name, open_counted, open_reader};
-use crate::Checker;
+use crate::io::input::{display, is_jsonl_name, is_text_name, open_counted, open_reader};
+use crate::io::output::Output;
+use crate::io::records::{json_record, text_record, Line, LineReader};
+use crate::report::SentenceKind;
 use histogram::QualityHistogram;
-use output::Output;
 use rayon::prelude::*;
-use records::{json_record, text_record, Line, LineReader};
 use std::io::{BufRead, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-/// What scores the documents.
-pub enum DocumentScorer {
-    /// The fast scorer (sentence qualities and flags, no spans).
-    Fast(FastChecker),
-    /// The detector, as `mtcheck check` (spans too; about 10× slower).
-    Full(Box<Checker>),
-}
-
-impl DocumentScorer {
-    pub fn check(&self, text: &str) -> Report {
-        match self {
-            DocumentScorer::Fast(c) => c.check(text),
-            DocumentScorer::Full(c) => c.check(text),
-        }
-    }
-}
 
 /// Which documents are kept (all that hold).
 #[derive(Clone, Copy, Debug, Default)]
@@ -135,7 +116,8 @@ const BATCH_BYTES: usize = 4 << 20;
 const BATCH_LINES: usize = 8192;
 
 pub struct Filter {
-    pub scorer: DocumentScorer,
+    /// What scores the documents ([`crate::detect::open`]).
+    pub detector: Box<dyn Detector>,
     pub options: FilterOptions,
 }
 
@@ -247,14 +229,12 @@ impl Filter {
             }
             if let Some((line, e)) = failed {
                 stats.errors += 1;
-                let hint = if matches!(
-                    crate::text::input::Compression::from_path(input),
-                    crate::text::input::Compression::None
-                ) {
-                    ""
-                } else {
-                    " (truncated or corrupt compressed file?)"
-                };
+                let hint =
+                    if matches!(crate::io::input::Compression::from_path(input), crate::io::input::Compression::None) {
+                        ""
+                    } else {
+                        " (truncated or corrupt compressed file?)"
+                    };
                 observer.bad_record(&name, line, &format!("read error: {e}{hint}; the rest of this input is skipped"));
             }
             Ok(())
@@ -342,7 +322,7 @@ impl Filter {
             Ok(r) => r,
             Err(bad) => return Verdict::Bad(bad.message),
         };
-        let report = self.scorer.check(&record.text);
+        let report = self.detector.check(&record.text);
         let prose = report.sentences.iter().filter(|s| s.kind == SentenceKind::Prose);
         let (sentences, flagged) = prose.fold((0usize, 0usize), |(n, f), s| (n + 1, f + usize::from(s.flagged)));
         let flagged_share = flagged as f32 / sentences.max(1) as f32;

@@ -50,12 +50,12 @@ pub fn write_arpa(model: &NgramModel, out: &mut dyn Write) -> std::io::Result<()
 
 /// Writes `model` as ARPA to `path` (through a temporary name, renamed when complete).
 pub fn write_arpa_file(model: &NgramModel, path: &Path) -> Result<()> {
-    crate::lm::storage::write_atomically(path, |file| write_arpa(model, file))
+    crate::io::output::write_atomically(path, |file| write_arpa(model, file))
 }
 
 /// Reads an ARPA file (plain, `.gz` or `.zst`).
 pub fn read_arpa_file(path: &Path) -> Result<NgramModel> {
-    let reader = crate::text::input::open_reader(path)?;
+    let reader = crate::io::input::open_reader(path)?;
     read_arpa(reader, path)
 }
 

@@ -88,7 +88,7 @@ mod tests {
 
     fn library(tokenizer: &Tokenizer, text: &str) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        tokenizer.tokenize_with_library(text, &mut |t| out.push((t.start, t.end)));
+        tokenizer.tokenize_with_library(text, &mut |t| out.push((t.bytes.start, t.bytes.end)));
         out
     }
 
@@ -123,7 +123,7 @@ mod tests {
                 let record: serde_json::Value = serde_json::from_str(line).unwrap();
                 let text = record["text"].as_str().unwrap_or("");
                 let mut all = Vec::new();
-                tokenizer.tokenize_into(text, &mut |t| all.push((t.start, t.end)));
+                tokenizer.tokenize_into(text, &mut |t| all.push((t.bytes.start, t.bytes.end)));
                 assert_eq!(all, library(&tokenizer, text), "{set}: {text:?}");
                 if text.is_ascii() {
                     assert_eq!(fast(text), library(&tokenizer, text), "{set}: {text:?}");

@@ -2,7 +2,7 @@
 //! number) costs a binary search instead of a scan: a 1 MB one-line text with 18,000 sentences
 //! took 18 s when every sentence scanned for its line.
 
-use std::ops::Range;
+use super::ByteSpan;
 
 pub struct Lines {
     /// Byte offsets of the `\n` characters.
@@ -20,7 +20,7 @@ impl Lines {
     }
 
     /// The whole line(s) holding `bytes`, trimmed.
-    pub fn around<'a>(&self, text: &'a str, bytes: &Range<usize>) -> &'a str {
+    pub fn around<'a>(&self, text: &'a str, bytes: ByteSpan) -> &'a str {
         let k = self.breaks.partition_point(|&b| b < bytes.start);
         let start = if k == 0 { 0 } else { self.breaks[k - 1] + 1 };
         let k = self.breaks.partition_point(|&b| b < bytes.end);
@@ -39,10 +39,10 @@ mod tests {
         let lines = Lines::new(text);
         let at = text.find("Two").unwrap();
         assert_eq!(lines.number(at), 2);
-        assert_eq!(lines.around(text, &(at..at + 3)), "second one. Two sentences.");
+        assert_eq!(lines.around(text, ByteSpan::new(at, at + 3)), "second one. Two sentences.");
         assert_eq!(lines.number(0), 1);
-        assert_eq!(lines.around(text, &(0..5)), "first line");
+        assert_eq!(lines.around(text, ByteSpan::new(0, 5)), "first line");
         let last = text.find("last").unwrap();
-        assert_eq!((lines.number(last), lines.around(text, &(last..last + 4))), (4, "last"));
+        assert_eq!((lines.number(last), lines.around(text, ByteSpan::new(last, last + 4))), (4, "last"));
     }
 }

@@ -1,11 +1,12 @@
 //! Sentence segmentation with `sentencex` (it handled 29 of 30 hard news cases — "Mr.",
 //! "U.S.", quotes — where UAX-29 handled 17). Returns byte spans into the original text.
 
+use super::ByteSpan;
 use std::ops::Range;
 
-/// Byte ranges of the sentences of `text`, trimmed of surrounding whitespace, in order,
+/// Byte spans of the sentences of `text`, trimmed of surrounding whitespace, in order,
 /// non-overlapping. Whitespace-only text yields no sentences.
-pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
+pub fn sentence_spans(text: &str) -> Vec<ByteSpan> {
     let mut spans = Vec::new();
     for b in sentencex::get_sentence_boundaries("en", text) {
         // sentencex documents that these offsets reproduce the sentence; guard anyway so a
@@ -24,7 +25,7 @@ pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
 
 /// Pushes `range` trimmed of whitespace, split further at line breaks: a line break inside a
 /// "sentence" is a paragraph or list boundary in the text we see (headlines, bylines).
-fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<ByteSpan>) {
     let mut line_start = range.start;
     for (i, _) in text[range.clone()].match_indices('\n') {
         push_one(text, line_start..range.start + i, out);
@@ -33,7 +34,7 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     push_one(text, line_start..range.end, out);
 }
 
-fn push_one(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+fn push_one(text: &str, range: Range<usize>, out: &mut Vec<ByteSpan>) {
     let piece = &text[range.clone()];
     let trimmed_start = piece.len() - piece.trim_start().len();
     let trimmed = piece.trim();
@@ -41,7 +42,7 @@ fn push_one(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
         return;
     }
     let start = range.start + trimmed_start;
-    let span = start..start + trimmed.len();
+    let span = ByteSpan::new(start, start + trimmed.len());
     if out.last().is_none_or(|last| last.end <= span.start) {
         out.push(span);
     }

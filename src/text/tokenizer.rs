@@ -6,6 +6,7 @@
 //! scoring use the same one. It holds no vocabulary (a placeholder word-level model only):
 //! the LM vocabulary lives in the LM file, which keeps loading instant.
 
+use super::ByteSpan;
 use crate::error::{Error, Result};
 use std::borrow::Cow;
 use std::path::Path;
@@ -25,13 +26,12 @@ use tokenizers::{
 /// non-space character (punctuation and symbols stand alone).
 pub const TOKEN_PATTERN: &str = r"(?:\p{L}\.){2,}|\p{N}+(?:[.,:]\p{N}+)+|[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*|\S";
 
-/// One token: its normalized text and its byte span `start..end` in the original text
-/// (end-exclusive). `&original[start..end]` is the token as written.
+/// One token: its normalized text and where it stands in the text it was cut from
+/// (`&original[token.bytes]` is the token as written).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token<'a> {
     pub text: Cow<'a, str>,
-    pub start: usize,
-    pub end: usize,
+    pub bytes: ByteSpan,
 }
 
 /// The tokenizer front end shared by LM training and scoring.
@@ -94,11 +94,11 @@ impl Tokenizer {
         use unicode_normalization::{is_nfkc_quick, IsNormalized};
         match &self.fast_pattern {
             Some(_) if text.is_ascii() => super::ascii_tokens::ascii_tokens(text.as_bytes(), |start, end| {
-                sink(Token { text: Cow::Borrowed(&text[start..end]), start, end })
+                sink(Token { text: Cow::Borrowed(&text[start..end]), bytes: ByteSpan::new(start, end) })
             }),
             Some(pattern) if is_nfkc_quick(text.chars()) == IsNormalized::Yes => {
                 for m in pattern.find_iter(text) {
-                    sink(Token { text: Cow::Borrowed(m.as_str()), start: m.start(), end: m.end() });
+                    sink(Token { text: Cow::Borrowed(m.as_str()), bytes: ByteSpan::new(m.start(), m.end()) });
                 }
             }
             _ => self.tokenize_with_library(text, sink),
@@ -128,7 +128,7 @@ impl Tokenizer {
                 Some(w) if w == piece => Cow::Borrowed(w),
                 _ => Cow::Owned(piece.to_string()),
             };
-            sink(Token { text: text_cow, start, end });
+            sink(Token { text: text_cow, bytes: ByteSpan::new(start, end) });
         }
     }
 }
@@ -203,7 +203,7 @@ mod tests {
         let text = "Ünïcödé — “Massoud’s” ﬁne";
         let tok = Tokenizer::english().unwrap();
         let tokens = tok.tokenize(text);
-        let written: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
+        let written: Vec<&str> = tokens.iter().map(|t| &text[t.bytes]).collect();
         assert_eq!(written, vec!["Ünïcödé", "—", "“", "Massoud’s", "”", "ﬁne"]);
         // NFKC expands the ligature; the offsets still cover the original characters.
         assert_eq!(tokens[5].text, "fine");

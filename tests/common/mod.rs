@@ -6,7 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 pub fn mtcheck(args: &[&str], stdin: &[u8]) -> Output {
+    mtcheck_in(Path::new("."), args, stdin)
+}
+
+/// [`mtcheck`] run from folder `dir` (relative paths in `args` are relative to it).
+pub fn mtcheck_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mtcheck"))
+        .current_dir(dir)
         .args(args)
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())

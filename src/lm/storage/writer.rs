@@ -2,12 +2,12 @@
 //! table per higher order holding fingerprints and (quantized) values.
 
 use crate::error::{Error, Result};
+use crate::io::output::write_atomically;
 use crate::lm::estimated::NgramModel;
 use crate::lm::ngram::{self, MAX_VOCAB};
 use crate::lm::storage::format::{self, Header};
 use crate::lm::storage::hashing::{bucket, fingerprint, ngram_hash, word_hash};
 use crate::lm::storage::quantize::Codebook;
-use crate::lm::storage::write_atomically;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;

@@ -2,15 +2,16 @@
 //! thread, tokenized on all cores with a chunk-local vocabulary, then merged into one
 //! vocabulary (ids by descending count, optionally capped) and remapped in parallel.
 
+use super::TrainObserver;
 use crate::error::{Error, Result};
+use crate::io::input::open_reader;
 use crate::lm::ngram::{BOS, EOS, MAX_VOCAB, UNK};
-use crate::text::{input::open_reader, lm_sentences, Tokenizer};
-use indicatif::{ProgressBar, ProgressStyle};
+use crate::text::{lm_sentences, Tokenizer};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::PathBuf;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 /// How training text is turned into tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,64 +45,56 @@ struct LocalChunk {
 }
 
 /// Reads `paths` into a [`Corpus`]. `max_vocab` caps the vocabulary (rarer words become
-/// `<unk>`); a progress bar on stderr follows the bytes read.
+/// `<unk>`); `observer` hears of the bytes read.
 pub fn read_corpus(
     paths: &[PathBuf],
     mode: TextMode,
     tokenizer: &Tokenizer,
     max_vocab: Option<usize>,
-    progress: bool,
+    observer: &dyn TrainObserver,
 ) -> Result<Corpus> {
-    let bar = if progress {
-        let bar = ProgressBar::new_spinner();
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} reading {bytes} ({bytes_per_sec}) {msg}").expect("static template"),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
     let (tx, rx) = sync_channel::<String>(4);
-    let paths_owned = paths.to_vec();
-    let reader_bar = bar.clone();
-    let reader = std::thread::spawn(move || -> Result<()> {
-        for path in paths_owned {
-            reader_bar.set_message(path.display().to_string());
-            let mut input = open_reader(&path)?;
-            let mut chunk = String::with_capacity(CHUNK_BYTES + 4096);
-            let mut line = Vec::new();
-            loop {
-                line.clear();
-                let n = input.read_until(b'\n', &mut line).map_err(|e| Error::io(&path, e))?;
-                if n == 0 {
-                    break;
-                }
-                reader_bar.inc(n as u64);
-                // Invalid UTF-8 in training text is replaced, not fatal: one bad byte should
-                // not cost a multi-minute training run.
-                chunk.push_str(&String::from_utf8_lossy(&line));
-                if !chunk.ends_with('\n') {
-                    chunk.push('\n');
-                }
-                if chunk.len() >= CHUNK_BYTES {
-                    let full = std::mem::replace(&mut chunk, String::with_capacity(CHUNK_BYTES));
-                    if tx.send(full).is_err() {
-                        return Ok(());
-                    }
-                }
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_chunks(paths, observer, tx));
+        let chunks: Vec<LocalChunk> =
+            rx.into_iter().par_bridge().map(|text| tokenize_chunk(&text, mode, tokenizer)).collect();
+        reader.join().map_err(|_| Error::Training("the reader thread panicked".into()))??;
+        merge_chunks(chunks, max_vocab)
+    })
+}
+
+/// Sends the text of `paths` in chunks of whole lines to `tx`.
+fn read_chunks(paths: &[PathBuf], observer: &dyn TrainObserver, tx: SyncSender<String>) -> Result<()> {
+    for path in paths {
+        let path = path.as_path();
+        let mut input = open_reader(path)?;
+        let mut chunk = String::with_capacity(CHUNK_BYTES + 4096);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let n = input.read_until(b'\n', &mut line).map_err(|e| Error::io(path, e))?;
+            if n == 0 {
+                break;
             }
-            if !chunk.is_empty() && tx.send(chunk).is_err() {
-                return Ok(());
+            observer.read(path, n as u64);
+            // Invalid UTF-8 in training text is replaced, not fatal: one bad byte should
+            // not cost a multi-minute training run.
+            chunk.push_str(&String::from_utf8_lossy(&line));
+            if !chunk.ends_with('\n') {
+                chunk.push('\n');
+            }
+            if chunk.len() >= CHUNK_BYTES {
+                let full = std::mem::replace(&mut chunk, String::with_capacity(CHUNK_BYTES));
+                if tx.send(full).is_err() {
+                    return Ok(());
+                }
             }
         }
-        Ok(())
-    });
-
-    let chunks: Vec<LocalChunk> =
-        rx.into_iter().par_bridge().map(|text| tokenize_chunk(&text, mode, tokenizer)).collect();
-    reader.join().map_err(|_| Error::Training("the reader thread panicked".into()))??;
-    bar.finish_and_clear();
-    merge_chunks(chunks, max_vocab)
+        if !chunk.is_empty() && tx.send(chunk).is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
 }
 
 fn tokenize_chunk(text: &str, mode: TextMode, tokenizer: &Tokenizer) -> LocalChunk {

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::lm::estimated::NgramModel;
 use crate::lm::ngram::MAX_ORDER;
 use crate::text::Tokenizer;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Settings of a training run.
@@ -26,19 +26,11 @@ pub struct TrainConfig {
     pub text_mode: TextMode,
     /// Discounts to use where the counts of counts cannot give them (tiny corpora).
     pub discount_fallback: Option<Discount>,
-    pub progress: bool,
 }
 
 impl TrainConfig {
     pub fn new(order: usize) -> Self {
-        TrainConfig {
-            order,
-            prune: vec![0],
-            max_vocab: None,
-            text_mode: TextMode::Raw,
-            discount_fallback: None,
-            progress: false,
-        }
+        TrainConfig { order, prune: vec![0], max_vocab: None, text_mode: TextMode::Raw, discount_fallback: None }
     }
 
     /// The pruning threshold of each order 1..=order.
@@ -71,24 +63,46 @@ pub struct TrainStats {
     pub seconds_estimating: f64,
 }
 
+/// Hears how a training run goes: the bytes read, and what each stage did. The CLI shows it
+/// (a progress line on a terminal); the library never prints.
+pub trait TrainObserver: Sync {
+    /// `bytes` more bytes of `path` were read.
+    fn read(&self, _path: &Path, _bytes: u64) {}
+    /// A stage finished; `message` says what it did.
+    fn stage(&self, _message: &str) {}
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl TrainObserver for Silent {}
+
 /// Trains a model from `paths` (plain text, `.gz` or `.zst`).
 pub fn train(paths: &[PathBuf], config: &TrainConfig, tokenizer: &Tokenizer) -> Result<(NgramModel, TrainStats)> {
+    train_observed(paths, config, tokenizer, &Silent)
+}
+
+/// [`train`], telling `observer` how it goes.
+pub fn train_observed(
+    paths: &[PathBuf],
+    config: &TrainConfig,
+    tokenizer: &Tokenizer,
+    observer: &dyn TrainObserver,
+) -> Result<(NgramModel, TrainStats)> {
     if !(2..=MAX_ORDER).contains(&config.order) {
         return Err(Error::Config(format!("order must be between 2 and {MAX_ORDER}, got {}", config.order)));
     }
     let prune = config.prune_per_order()?;
     let t0 = Instant::now();
-    let corpus = corpus::read_corpus(paths, config.text_mode, tokenizer, config.max_vocab, config.progress)?;
+    let corpus = corpus::read_corpus(paths, config.text_mode, tokenizer, config.max_vocab, observer)?;
     let t1 = Instant::now();
-    if config.progress {
-        eprintln!(
-            "read {} tokens in {} sentences, vocabulary {} ({:.1} s)",
-            corpus.tokens,
-            corpus.sentences,
-            corpus.vocab.len(),
-            (t1 - t0).as_secs_f64()
-        );
-    }
+    observer.stage(&format!(
+        "read {} tokens in {} sentences, vocabulary {} ({:.1} s)",
+        corpus.tokens,
+        corpus.sentences,
+        corpus.vocab.len(),
+        (t1 - t0).as_secs_f64()
+    ));
     let counted = count::count_orders(&corpus.streams, config.order, corpus.vocab.len())?;
     drop(corpus.streams);
     let discounts = counted
@@ -97,10 +111,8 @@ pub fn train(paths: &[PathBuf], config: &TrainConfig, tokenizer: &Tokenizer) -> 
         .map(|(i, c)| estimate::discounts(&c.adjusted, i + 1, config.discount_fallback))
         .collect::<Result<Vec<_>>>()?;
     let t2 = Instant::now();
-    if config.progress {
-        let sizes: Vec<usize> = counted.iter().map(|c| c.keys.len()).collect();
-        eprintln!("counted n-grams {sizes:?} ({:.1} s)", (t2 - t1).as_secs_f64());
-    }
+    let sizes: Vec<usize> = counted.iter().map(|c| c.keys.len()).collect();
+    observer.stage(&format!("counted n-grams {sizes:?} ({:.1} s)", (t2 - t1).as_secs_f64()));
     let vocab_len = corpus.vocab.len();
     let model = estimate::estimate(counted, corpus.vocab, &discounts, &prune);
     let t3 = Instant::now();

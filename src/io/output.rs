@@ -3,8 +3,8 @@
 //! as a hidden partial file beside it, removed if the run fails or is interrupted (the
 //! interrupt handler calls [`remove_partial_files`]).
 
+use super::input::Compression;
 use crate::error::{Error, Result};
-use crate::text::input::Compression;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -58,13 +58,9 @@ impl<W: Write + Send> FinishWrite for zstd::stream::write::Encoder<'static, W> {
 }
 
 impl Output {
-    /// Standard output (uncompressed).
-    pub fn stdout() -> Self {
-        Output {
-            writer: Some(Box::new(BufWriter::with_capacity(1 << 20, io::stdout()))),
-            file: None,
-            name: "<stdout>".to_string(),
-        }
+    /// An open stream such as standard output (uncompressed), called `name` in messages.
+    pub fn stream(stream: impl Write + Send + 'static, name: &str) -> Self {
+        Output { writer: Some(Box::new(BufWriter::with_capacity(1 << 20, stream))), file: None, name: name.to_string() }
     }
 
     /// The file `path`, compressed by its extension, written under a partial name until
@@ -122,6 +118,28 @@ impl Drop for Output {
     }
 }
 
+/// Writes a file through a temporary name beside it, renamed into place only when `write`
+/// succeeded, so a half-written file never exists under the real name.
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut File) -> std::io::Result<()>) -> Result<()> {
+    let tmp: PathBuf = {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".{}.tmp", std::process::id()));
+        path.with_file_name(name)
+    };
+    let result = (|| {
+        let mut file = File::create(&tmp)?;
+        write(&mut file)?;
+        file.flush()?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,7 +155,7 @@ mod tests {
             assert!(!path.exists(), "{name} exists before finish");
             out.finish().unwrap();
             let mut back = String::new();
-            crate::text::input::open_reader(&path).unwrap().read_to_string(&mut back).unwrap();
+            crate::io::input::open_reader(&path).unwrap().read_to_string(&mut back).unwrap();
             assert_eq!(back, "{\"text\": \"a\"}\n", "{name}");
         }
         let abandoned = dir.path().join("abandoned.jsonl");

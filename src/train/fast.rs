@@ -1,16 +1,13 @@
-//! `mtcheck train fast`: fits the fast scorer on the same labelled sets as the detector
+//! `mtcheck train fast`: fits the fast detector's scorer on the same labelled sets as the detector
 //! (human quality, z-scored per set) and calibrates it on the same held-out clean text, so
 //! that its qualities sit on the detector's scale.
 
-use super::{features, sentence_rows, FastScorer, FORMAT};
+use super::{fit_calibration, fragments, labelled_set, read_paragraphs};
+use crate::analysis::Analyzer;
+use crate::detect::fast::{features, sentence_rows, FastScorer, FORMAT};
+use crate::detect::forest::{Calibration, Forest, Loss, Params};
 use crate::error::{Error, Result};
-use crate::eval::EvalRecord;
-use crate::lm::LanguageModel;
-use crate::scorer::fragments;
-use crate::scorer::gbt::{Forest, Loss, Params};
-use crate::scorer::train::{fit_calibration, labelled_set, read_paragraphs};
-use crate::scorer::Calibration;
-use crate::text::Tokenizer;
+use crate::io::eval_set::EvalRecord;
 use ndarray::Array2;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -22,7 +19,7 @@ pub struct FastTrainOptions {
     pub clean: PathBuf,
     pub clean_paragraphs: usize,
     /// Clean human text held out of LM training whose paragraph openings are fluent fragments
-    /// (as for the detector: `scorer::fragments`); paragraphs after the calibration ones when it
+    /// (as for the full detector: [`fragments`]); paragraphs after the calibration ones when it
     /// is the `clean` file.
     pub fragments: Option<PathBuf>,
     pub fragment_paragraphs: usize,
@@ -31,7 +28,8 @@ pub struct FastTrainOptions {
     pub threshold: f32,
 }
 
-pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptions) -> Result<FastScorer> {
+/// Trains the fast scorer; `log` hears what it is doing (the size of the data).
+pub fn train(analyzer: &Analyzer, options: &FastTrainOptions, log: &dyn Fn(&str)) -> Result<FastScorer> {
     let width = features::NAMES.len();
     let (mut rows, mut targets) = (Vec::new(), Vec::new());
     // Every sentence of record i becomes a row with target z[i].
@@ -41,7 +39,7 @@ pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptio
             .zip(z)
             .map(|(r, &z)| {
                 let (mut rows, mut targets) = (Vec::new(), Vec::new());
-                sentence_rows(lm, tokenizer, &r.text, |_, row, _| {
+                sentence_rows(analyzer, &r.text, |_, row| {
                     rows.extend_from_slice(row);
                     targets.push(z);
                 });
@@ -66,7 +64,7 @@ pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptio
         add(&records, &z);
     }
     let x = Array2::from_shape_vec((targets.len(), width), rows).map_err(|e| Error::Training(e.to_string()))?;
-    eprintln!("training the fast scorer on {} sentences", x.nrows());
+    log(&format!("training the fast scorer on {} sentences", x.nrows()));
     let forest = Forest::train(&x, &targets, Loss::Squared, &options.params);
     let mut model = FastScorer {
         format: FORMAT.to_string(),
@@ -87,7 +85,7 @@ pub fn train(lm: &LanguageModel, tokenizer: &Tokenizer, options: &FastTrainOptio
         .par_iter()
         .flat_map_iter(|p| {
             let mut z = Vec::new();
-            sentence_rows(lm, tokenizer, p, |_, row, _| z.push(model.score(row)));
+            sentence_rows(analyzer, p, |_, row| z.push(model.score(row)));
             z
         })
         .collect();

@@ -1,17 +1,13 @@
-//! The scorer: learned weights mapping the feature matrix to a quality per sentence and
-//! P(garbled) per token. Two forests of boosted trees ([`gbt`]): a regression from the sentence
+//! The full detector's model (`scorer.json`): learned weights mapping the feature matrix to a
+//! quality per sentence and P(garbled) per token. Two forests of boosted trees
+//! ([`crate::detect::forest`]): a regression from the sentence
 //! inputs to human quality (z-scored direct assessment), calibrated to [0, 1] on clean text,
 //! and a classifier from the token inputs to the BAD tag. Stored as JSON (`scorer.json`) with
 //! the input names it was trained on, checked against the code's features when it loads.
 
-pub mod damage;
-pub mod fragments;
-pub mod gbt;
-pub mod train;
-
+use crate::detect::forest::{Calibration, Forest};
 use crate::error::{Error, Result};
 use crate::features::{self, CharShape, SentenceFeatures};
-use gbt::Forest;
 use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -31,21 +27,6 @@ const SENTENCE_SCORE: &str = "sentence_score";
 /// Token features that inform the scorer but explain nothing to a reader ("it is the fifth
 /// word") and so are never given as a span's reason.
 const NOT_REASONS: &[&str] = &["position", "function_word"];
-
-/// Maps the sentence forest's prediction (human quality in z units) to [0, 1]:
-/// `sigmoid((z - center) / scale)`. Fitted on clean text so that quality 0.5 sits where the
-/// least fluent clean sentences are.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Calibration {
-    pub center: f32,
-    pub scale: f32,
-}
-
-impl Calibration {
-    pub fn quality(&self, z: f32) -> f32 {
-        gbt::sigmoid((z - self.center) / self.scale.max(1e-3))
-    }
-}
 
 /// Default decision thresholds, tuned on the dev sets.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -100,7 +81,7 @@ impl ScorerModel {
 
     pub fn save(&self, path: &Path) -> Result<()> {
         let json = serde_json::to_vec(self).map_err(|e| Error::Config(e.to_string()))?;
-        crate::lm::storage::write_atomically(path, |f| std::io::Write::write_all(f, &json))
+        crate::io::output::write_atomically(path, |f| std::io::Write::write_all(f, &json))
     }
 
     /// The file must have been trained on exactly the features this build computes.

@@ -1,12 +1,18 @@
-//! Spans: runs of garbled tokens merged into one highlighted stretch, each with its score and
-//! the features that drove it.
+//! Garbled spans: runs of garbled tokens merged into one highlighted stretch, each with its
+//! score and the features that drove it.
 
-use crate::features::Word;
-use crate::report::Span;
+use crate::analysis::ScoredToken;
+use crate::report::GarbledSpan;
+use crate::text::ByteSpan;
 
 /// Merges consecutive tokens with P(garbled) ≥ `threshold` into spans. `reasons(i)` names the
 /// features behind token `i`; a span keeps the most frequent ones (at most three).
-pub fn merge(words: &[Word], probs: &[f32], threshold: f32, reasons: impl Fn(usize) -> Vec<&'static str>) -> Vec<Span> {
+pub fn merge(
+    words: &[ScoredToken],
+    probs: &[f32],
+    threshold: f32,
+    reasons: impl Fn(usize) -> Vec<&'static str>,
+) -> Vec<GarbledSpan> {
     let mut spans = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -33,8 +39,8 @@ pub fn merge(words: &[Word], probs: &[f32], threshold: f32, reasons: impl Fn(usi
             }
         }
         tally.sort_by(|a, b| b.1.cmp(&a.1));
-        spans.push(Span {
-            bytes: words[start].bytes.start..words[end].bytes.end,
+        spans.push(GarbledSpan {
+            bytes: ByteSpan::new(words[start].bytes.start, words[end].bytes.end),
             score: probs[start..=end].iter().copied().fold(0.0, f32::max),
             reasons: tally.into_iter().take(3).map(|(n, _)| n).collect(),
         });
@@ -47,14 +53,14 @@ pub fn merge(words: &[Word], probs: &[f32], threshold: f32, reasons: impl Fn(usi
 mod tests {
     use super::*;
 
-    fn words(text: &str) -> Vec<Word> {
+    fn words(text: &str) -> Vec<ScoredToken<'_>> {
         let mut out = Vec::new();
         let mut pos = 0;
         for w in text.split(' ') {
-            out.push(Word {
-                bytes: pos..pos + w.len(),
-                surface: w.to_string(),
-                key: w.to_lowercase(),
+            out.push(ScoredToken {
+                bytes: ByteSpan::new(pos, pos + w.len()),
+                surface: w.into(),
+                key: w.to_lowercase().into(),
                 id: 5,
                 log10p: -2.0,
                 ngram_len: 2,
@@ -73,7 +79,7 @@ mod tests {
         let spans =
             merge(&w, &p, 0.5, |k| if k % 2 == 0 { vec!["repetition"] } else { vec!["lm_surprisal", "repetition"] });
         assert_eq!(spans.len(), 1);
-        assert_eq!(&text[spans[0].bytes.clone()], "grows as it grows");
+        assert_eq!(&text[spans[0].bytes], "grows as it grows");
         assert_eq!(spans[0].score, 0.9);
         assert_eq!(spans[0].reasons, vec!["repetition", "lm_surprisal"]);
     }
@@ -82,7 +88,7 @@ mod tests {
     fn separate_runs_give_separate_spans() {
         let text = "a b c d";
         let spans = merge(&words(text), &[0.9, 0.1, 0.9, 0.9], 0.5, |_| vec!["x"]);
-        let got: Vec<&str> = spans.iter().map(|s| &text[s.bytes.clone()]).collect();
+        let got: Vec<&str> = spans.iter().map(|s| &text[s.bytes]).collect();
         assert_eq!(got, vec!["a", "c d"]);
     }
 }

@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 
 /// What the LM scores in place of `key` (an LM key: lower-cased token text).
-pub fn lm_word(key: &str) -> Cow<'_, str> {
+pub fn lookup_word(key: &str) -> Cow<'_, str> {
     if let Some(class) = number_class(key).or_else(|| abbreviation(key)) {
         return Cow::Borrowed(class);
     }
@@ -78,18 +78,18 @@ mod tests {
     #[test]
     fn wire_abbreviations_are_scored_as_their_words() {
         assert!(ABBREVIATIONS.windows(2).all(|w| w[0].0 < w[1].0), "sorted, for the binary search");
-        assert_eq!(lm_word("pct"), "percent");
-        assert_eq!(lm_word("dlrs"), "dollars");
-        assert_eq!(lm_word("1.4"), "10");
-        assert_eq!(lm_word("pact"), "pact");
-        assert_eq!(lm_word("Pct"), "Pct", "keys are lower-cased before they get here");
+        assert_eq!(lookup_word("pct"), "percent");
+        assert_eq!(lookup_word("dlrs"), "dollars");
+        assert_eq!(lookup_word("1.4"), "10");
+        assert_eq!(lookup_word("pact"), "pact");
+        assert_eq!(lookup_word("Pct"), "Pct", "keys are lower-cased before they get here");
     }
 
     #[test]
     fn typographic_quotes_are_scored_as_straight_ones() {
-        assert_eq!(lm_word("don\u{2019}t"), "don't");
-        assert_eq!(lm_word("\u{201C}"), "\"");
-        assert_eq!(lm_word("\u{201D}"), "\"");
-        assert!(matches!(lm_word("plain"), Cow::Borrowed(_)), "no allocation for ordinary words");
+        assert_eq!(lookup_word("don\u{2019}t"), "don't");
+        assert_eq!(lookup_word("\u{201C}"), "\"");
+        assert_eq!(lookup_word("\u{201D}"), "\"");
+        assert!(matches!(lookup_word("plain"), Cow::Borrowed(_)), "no allocation for ordinary words");
     }
 }

@@ -4,7 +4,8 @@
 //! already says": SLOR, word length, lexical diversity, repetition, function-word share, the
 //! spread of surprisal, the end of the sentence) plus matched n-gram order and unknown words.
 
-use crate::features::is_function_word;
+use crate::analysis::ScoredToken;
+use crate::text::is_function_word;
 
 /// Input names, in column order (stored in the model file and checked on load).
 pub const NAMES: &[&str] = &[
@@ -34,19 +35,6 @@ pub const NAMES: &[&str] = &[
 /// Tokens below this log10 p count as improbable.
 const LOW_LOG10_P: f32 = -4.5;
 
-/// One token as the fast scorer sees it.
-pub struct TokenScore<'a> {
-    /// The token as written.
-    pub text: &'a str,
-    /// The lower-cased LM key.
-    pub key: &'a str,
-    pub id: u32,
-    pub log10p: f32,
-    pub ngram_len: u8,
-    /// log10 p of the word without context.
-    pub unigram: f32,
-}
-
 /// Reusable buffers, so that a thread scoring many sentences allocates once.
 #[derive(Default)]
 pub struct Scratch {
@@ -55,7 +43,7 @@ pub struct Scratch {
 }
 
 /// The input row of one sentence (`NAMES` order). `end` is (log10 p, context gain) of `</s>`.
-pub fn sentence_row(tokens: &[TokenScore], end: (f32, f32), order: usize, scratch: &mut Scratch, row: &mut Vec<f32>) {
+pub fn sentence_row(tokens: &[ScoredToken], end: (f32, f32), order: usize, scratch: &mut Scratch, row: &mut Vec<f32>) {
     row.clear();
     scratch.words.clear();
     scratch.bigrams.clear();
@@ -74,25 +62,25 @@ pub fn sentence_row(tokens: &[TokenScore], end: (f32, f32), order: usize, scratc
         gain_min = gain_min.min(t.log10p - t.unigram);
         orders += f32::from(t.ngram_len) / order.max(1) as f32;
         backoff += usize::from(t.ngram_len <= 1);
-        match t.text {
+        match t.surface.as_ref() {
             "\"" | "“" | "”" => quotes += 1,
             "(" | "[" => brackets += 1,
             ")" | "]" => brackets -= 1,
             _ => {}
         }
-        let Some(first) = t.text.chars().next() else { continue };
-        if !t.text.chars().any(char::is_alphanumeric) {
+        let Some(first) = t.surface.chars().next() else { continue };
+        if !t.surface.chars().any(char::is_alphanumeric) {
             continue;
         }
         words += 1;
-        letters += t.text.chars().count();
+        letters += t.surface.chars().count();
         rarity -= t.unigram;
         if first.is_ascii_digit() {
             digits += 1;
         } else if t.id == 0 {
             unknown += 1;
         }
-        function += usize::from(is_function_word(t.key));
+        function += usize::from(is_function_word(&t.key));
         capitalized += usize::from(i > 0 && first.is_uppercase());
         let word = if t.id != 0 { u64::from(t.id) } else { xxhash_rust::xxh3::xxh3_64(t.key.as_bytes()) | 1 << 63 };
         if let Some(&previous) = scratch.words.last() {
@@ -145,8 +133,17 @@ fn distinct(values: &mut [u64]) -> usize {
 mod tests {
     use super::*;
 
-    fn token<'a>(text: &'a str, log10p: f32) -> TokenScore<'a> {
-        TokenScore { text, key: text, id: 5 + text.len() as u32, log10p, ngram_len: 2, unigram: -4.0 }
+    fn token(text: &str, log10p: f32) -> ScoredToken<'_> {
+        let (surface, key) = (text.into(), text.into());
+        ScoredToken {
+            surface,
+            key,
+            id: 5 + text.len() as u32,
+            log10p,
+            ngram_len: 2,
+            unigram: -4.0,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -159,7 +156,7 @@ mod tests {
         let at = |row: &[f32], name: &str| row[NAMES.iter().position(|n| *n == name).unwrap()];
         assert_eq!(at(&row, "words"), 4.0);
         assert_eq!(at(&row, "repeated_bigram_share"), 0.0);
-        let looped: Vec<TokenScore> =
+        let looped: Vec<ScoredToken> =
             ["going", "on", "going", "on", "going", "on"].iter().map(|w| token(w, -1.0)).collect();
         let mut looped_row = Vec::new();
         sentence_row(&looped, (-0.5, 1.0), 4, &mut scratch, &mut looped_row);

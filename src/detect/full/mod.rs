@@ -1,4 +1,5 @@
-//! The library's front door: [`Checker`] loads a model folder once and checks texts.
+//! The full detector, and the library's front door: [`Checker`] loads a model folder once
+//! and checks texts with every feature, the two forests of its [`model`] and spans.
 //!
 //! ```
 //! let checker = mtcheck::Checker::new()?; // the shipped English model (models/en)
@@ -6,30 +7,31 @@
 //! let report = checker.check(text);
 //! assert!((0.0..=1.0).contains(&report.quality));
 //! for s in &report.sentences {
-//!     println!("{:.2} {}", s.quality, &text[s.bytes.clone()]);
+//!     println!("{:.2} {}", s.quality, &text[s.bytes]);
 //!     for span in &s.spans {
-//!         println!("  garbled: {:?} because of {:?}", &text[span.bytes.clone()], span.reasons);
+//!         println!("  garbled: {:?} because of {:?}", &text[span.bytes], span.reasons);
 //!     }
 //! }
 //! # Ok::<(), mtcheck::Error>(())
 //! ```
 
-use crate::boilerplate;
+pub mod model;
+
+use super::{spans, Detector, Settings};
+use crate::analysis::{Analyzer, Lookup, Sentence, SentenceKind};
 use crate::error::{Error, Result};
-use crate::features::{self, Context, Document, Sentence, TopicVectors};
+use crate::features::{self, Context, TopicVectors};
 use crate::lm::LanguageModel;
-use crate::model_dir::{default_model_dir, open_lm_and_tokenizer, SCORER_FILE, TOPICS_FILE};
-use crate::report::{Report, SentenceKind, SentenceReport};
-use crate::scorer::ScorerModel;
-use crate::spans;
-use crate::text::{Lines, Tokenizer};
+use crate::model_dir::{default_model_dir, SCORER_FILE, TOPICS_FILE};
+use crate::report::{Report, SentenceReport};
+use crate::text::Tokenizer;
+use model::ScorerModel;
 use rayon::prelude::*;
 use std::path::Path;
 
 /// A loaded model: language model, tokenizer, topic vectors and scorer.
 pub struct Checker {
-    lm: LanguageModel,
-    tokenizer: Tokenizer,
+    analyzer: Analyzer,
     topics: TopicVectors,
     scorer: ScorerModel,
     threshold: f32,
@@ -49,7 +51,7 @@ impl Checker {
                 "no such model folder (a model folder holds lm.mtlm, tokenizer.json and scorer.json)",
             ));
         }
-        let (lm, tokenizer) = open_lm_and_tokenizer(dir)?;
+        let analyzer = Analyzer::open(dir, Lookup::Mapped)?;
         // The two larger files load side by side (about 15 ms each).
         let topics_path = dir.join(TOPICS_FILE);
         let (scorer, topics) = rayon::join(
@@ -64,7 +66,7 @@ impl Checker {
             None => TopicVectors::load(&topics_path)?,
         };
         let threshold = scorer.thresholds.sentence;
-        Ok(Checker { lm, tokenizer, topics, scorer, threshold })
+        Ok(Checker { analyzer, topics, scorer, threshold })
     }
 
     /// Sentences below this quality are flagged (default: the model's, tuned on dev data).
@@ -86,12 +88,29 @@ impl Checker {
         self.scorer.thresholds.span_gate = gate;
     }
 
+    /// Applies `settings` (the thresholds given; the others stay the model's).
+    pub fn apply(&mut self, settings: Settings) {
+        if let Some(t) = settings.threshold {
+            self.set_threshold(t);
+        }
+        if let Some(t) = settings.span_gate {
+            self.set_span_gate(t);
+        }
+        if let Some(t) = settings.span_threshold {
+            self.set_span_threshold(t);
+        }
+    }
+
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
     pub fn lm(&self) -> &LanguageModel {
-        &self.lm
+        self.analyzer.lm()
     }
 
     pub fn tokenizer(&self) -> &Tokenizer {
-        &self.tokenizer
+        self.analyzer.tokenizer()
     }
 
     pub fn scorer(&self) -> &ScorerModel {
@@ -105,34 +124,41 @@ impl Checker {
     /// Checks `text`: a quality per sentence and for the document, garbled spans in flagged
     /// sentences, page furniture marked as boilerplate.
     pub fn check(&self, text: &str) -> Report {
-        let doc = Document::analyze(&self.lm, &self.tokenizer, text);
+        let doc = self.analyzer.analyze(text);
         let ctx = Context::new(&doc, &self.scorer.char_shape, &self.topics);
-        let has_prose = text.lines().any(boilerplate::is_prose_line);
-        let lines = Lines::new(text);
         // Sentences are scored independently: on all cores for long texts (in order).
-        let sentences: Vec<SentenceReport> = doc
-            .sentences
-            .par_iter()
-            .with_min_len(16)
-            .map(|s| self.sentence(text, &lines, &ctx, s, has_prose))
-            .collect();
-        let words: Vec<usize> = doc.sentences.iter().map(|s| s.words.len()).collect();
-        Report::from_sentences(sentences, &words)
+        let sentences: Vec<SentenceReport> =
+            doc.sentences.par_iter().with_min_len(16).map(|s| self.sentence(&ctx, s)).collect();
+        let tokens: Vec<usize> = doc.sentences.iter().map(|s| s.tokens.len()).collect();
+        Report::from_sentences(sentences, &tokens)
     }
 
-    /// One sentence's verdict: quality, kind, flag and (below the span gate) spans.
-    fn sentence(&self, text: &str, lines: &Lines, ctx: &Context, s: &Sentence, has_prose: bool) -> SentenceReport {
+    /// One sentence's verdict: quality, flag and (below the span gate) spans.
+    fn sentence(&self, ctx: &Context, s: &Sentence) -> SentenceReport {
         let f = features::compute(ctx, s);
         let (z, quality) = self.scorer.sentence_quality(&f);
-        let kind = boilerplate::kind(text, lines, &s.bytes, has_prose);
-        let prose = kind == SentenceKind::Prose;
+        let prose = s.kind == SentenceKind::Prose;
         let flagged = prose && quality < self.threshold;
         let spans = if prose && quality < self.scorer.thresholds.span_gate.max(self.threshold) {
             let probs = self.scorer.token_probabilities(&f, z);
-            spans::merge(&s.words, &probs, self.scorer.thresholds.token, |i| self.scorer.reasons(&f, i))
+            spans::merge(&s.tokens, &probs, self.scorer.thresholds.token, |i| self.scorer.reasons(&f, i))
         } else {
             Vec::new()
         };
-        SentenceReport { bytes: s.bytes.clone(), kind, quality, flagged, spans }
+        SentenceReport { bytes: s.bytes, kind: s.kind, quality, flagged, spans }
+    }
+}
+
+impl Detector for Checker {
+    fn name(&self) -> &'static str {
+        "mtcheck"
+    }
+
+    fn check(&self, text: &str) -> Report {
+        Checker::check(self, text)
+    }
+
+    fn marks_spans(&self) -> bool {
+        true
     }
 }

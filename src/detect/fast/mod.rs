@@ -1,4 +1,4 @@
-//! The fast scorer: sentence quality from one small forest (100 trees of depth 4) over sentence statistics
+//! The fast detector: sentence quality from one small forest (100 trees of depth 4) over sentence statistics
 //! ([`features`]), for `mtcheck filter` on crawls, where the detector's full feature set and
 //! its 2,000 trees cost ~1 MB/s per core. It gives qualities and flags but no spans (spans
 //! need the token forest); `filter --scorer full` uses the detector instead. Stored as
@@ -6,20 +6,15 @@
 //! reports/accuracy.md (`mtcheck eval --scorer fast`).
 
 pub mod features;
-pub mod train;
 
-use crate::boilerplate;
+use super::forest::{Calibration, Forest};
+use super::Detector;
+use crate::analysis::{Analyzer, Lookup, Sentence, SentenceKind};
 use crate::error::{Error, Result};
-use crate::features::lm_word;
-use crate::lm::LanguageModel;
-use crate::model_dir::{default_model_dir, FAST_SCORER_FILE, LM_FILE, TOKENIZER_FILE};
-use crate::report::{Report, SentenceKind, SentenceReport};
-use crate::scorer::gbt::Forest;
-use crate::scorer::Calibration;
-use crate::text::{lm_key, sentence_spans, Lines, Tokenizer};
-use features::{sentence_row, Scratch, TokenScore};
+use crate::model_dir::{default_model_dir, FAST_SCORER_FILE};
+use crate::report::{Report, SentenceReport};
+use features::{sentence_row, Scratch};
 use serde::{Deserialize, Serialize};
-use std::ops::Range;
 use std::path::Path;
 
 pub const FORMAT: &str = "mtcheck-fast-scorer v1";
@@ -61,7 +56,7 @@ impl FastScorer {
 
     pub fn save(&self, path: &Path) -> Result<()> {
         let json = serde_json::to_vec(self).map_err(|e| Error::Config(e.to_string()))?;
-        crate::lm::storage::write_atomically(path, |f| std::io::Write::write_all(f, &json))
+        crate::io::output::write_atomically(path, |f| std::io::Write::write_all(f, &json))
     }
 
     /// Uncalibrated score of an input row (predicted human quality, z units).
@@ -75,14 +70,13 @@ impl FastScorer {
 /// which pays off over many documents.
 ///
 /// ```
-/// let fast = mtcheck::fast::FastChecker::new()?;
+/// let fast = mtcheck::FastChecker::new()?;
 /// let report = fast.check("The council approved the budget on Tuesday after a long debate.");
 /// assert!((0.0..=1.0).contains(&report.quality) && report.sentences[0].spans.is_empty());
 /// # Ok::<(), mtcheck::Error>(())
 /// ```
 pub struct FastChecker {
-    lm: LanguageModel,
-    tokenizer: Tokenizer,
+    analyzer: Analyzer,
     scorer: FastScorer,
     threshold: f32,
 }
@@ -98,11 +92,10 @@ impl FastChecker {
             return Err(Error::bad_model(dir, "no such model folder"));
         }
         // Bulk scoring: the LM in memory on huge pages (see LanguageModel::open_in_memory).
-        let lm = LanguageModel::open_in_memory(&dir.join(LM_FILE))?;
-        let tokenizer = Tokenizer::from_file(&dir.join(TOKENIZER_FILE))?;
+        let analyzer = Analyzer::open_in_memory(dir, Lookup::Mapped)?;
         let scorer = FastScorer::load(&dir.join(FAST_SCORER_FILE))?;
         let threshold = scorer.threshold;
-        Ok(FastChecker { lm, tokenizer, scorer, threshold })
+        Ok(FastChecker { analyzer, scorer, threshold })
     }
 
     pub fn threshold(&self) -> f32 {
@@ -114,58 +107,39 @@ impl FastChecker {
     }
 
     pub fn check(&self, text: &str) -> Report {
-        let has_prose = text.lines().any(boilerplate::is_prose_line);
-        let lines = Lines::new(text);
         let mut sentences = Vec::new();
-        let mut words = Vec::new();
-        sentence_rows(&self.lm, &self.tokenizer, text, |bytes, row, n| {
+        let mut tokens = Vec::new();
+        sentence_rows(&self.analyzer, text, |s, row| {
             let quality = self.scorer.calibration.quality(self.scorer.score(row));
-            let kind = boilerplate::kind(text, &lines, &bytes, has_prose);
-            let flagged = kind == SentenceKind::Prose && quality < self.threshold;
-            sentences.push(SentenceReport { bytes, kind, quality, flagged, spans: Vec::new() });
-            words.push(n);
+            let flagged = s.kind == SentenceKind::Prose && quality < self.threshold;
+            sentences.push(SentenceReport { bytes: s.bytes, kind: s.kind, quality, flagged, spans: Vec::new() });
+            tokens.push(s.tokens.len());
         });
-        Report::from_sentences(sentences, &words)
+        Report::from_sentences(sentences, &tokens)
     }
 }
 
-/// Calls `each(span, input row, tokens)` for every sentence of `text` that has tokens.
-pub fn sentence_rows(
-    lm: &LanguageModel,
-    tokenizer: &Tokenizer,
-    text: &str,
-    mut each: impl FnMut(Range<usize>, &[f32], usize),
-) {
-    let eos = crate::lm::ngram::EOS;
-    let eos_unigram = lm.unigram(eos).0;
+impl Detector for FastChecker {
+    fn name(&self) -> &'static str {
+        "fast"
+    }
+
+    fn check(&self, text: &str) -> Report {
+        FastChecker::check(self, text)
+    }
+
+    fn marks_spans(&self) -> bool {
+        false
+    }
+}
+
+/// Calls `each(sentence, input row)` for every sentence of `text` that has tokens.
+pub fn sentence_rows(analyzer: &Analyzer, text: &str, mut each: impl FnMut(&Sentence, &[f32])) {
     let mut scratch = Scratch::default();
     let mut row = Vec::with_capacity(features::NAMES.len());
-    let mut ids = Vec::new();
-    for span in sentence_spans(text) {
-        let mut tokens = Vec::new();
-        tokenizer.tokenize_into(&text[span.clone()], &mut |t| tokens.push(t));
-        if tokens.is_empty() {
-            continue;
-        }
-        let keys: Vec<_> = tokens.iter().map(|t| lm_key(&t.text)).collect();
-        ids.clear();
-        ids.extend(keys.iter().map(|k| lm.word_id(&lm_word(k))));
-        let (_, scores) = lm.score_sentence(&ids);
-        let scored: Vec<TokenScore> = tokens
-            .iter()
-            .zip(&keys)
-            .zip(ids.iter().zip(&scores))
-            .map(|((t, key), (&id, &(log10p, ngram_len)))| TokenScore {
-                text: &t.text,
-                key,
-                id,
-                log10p,
-                ngram_len,
-                unigram: lm.unigram(id).0,
-            })
-            .collect();
-        let (end, _) = *scores.last().expect("score_sentence scores </s>");
-        sentence_row(&scored, (end, end - eos_unigram), lm.order(), &mut scratch, &mut row);
-        each(span, &row, tokens.len());
-    }
+    let order = analyzer.lm().order();
+    analyzer.for_each_sentence(text, |s| {
+        sentence_row(&s.tokens, (s.end_log10p, s.end_gain), order, &mut scratch, &mut row);
+        each(s, &row);
+    });
 }

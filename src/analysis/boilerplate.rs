@@ -7,11 +7,10 @@
 //! prose, so that a one-line record (a crawl sentence, a title) is still judged as text.
 //! Phrases, e-mail lines and word lists (tag lists, menus) are furniture anywhere.
 
-use crate::features::is_function_word;
-use crate::report::SentenceKind;
-use crate::text::Lines;
+use crate::text::is_function_word;
+use crate::text::{ByteSpan, Lines};
 use aho_corasick::AhoCorasick;
-use std::ops::Range;
+use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 /// Phrases of page furniture and web addresses (lower-case; matched ignoring ASCII case). Each
@@ -50,11 +49,11 @@ const FURNITURE: &[&str] = &[
 
 /// Whether the sentence at `bytes` of `text` is page furniture. `lines` indexes `text`;
 /// `has_prose` says whether the document has running prose at all.
-pub fn is_boilerplate(text: &str, lines: &Lines, bytes: &Range<usize>, has_prose: bool) -> bool {
+pub fn is_boilerplate(text: &str, lines: &Lines, bytes: ByteSpan, has_prose: bool) -> bool {
     // One pass over the sentence for all phrases (this runs on every sentence of a crawl).
     static PHRASES: LazyLock<AhoCorasick> =
         LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(FURNITURE).expect("valid phrases"));
-    let sentence = &text[bytes.clone()];
+    let sentence = &text[bytes];
     if PHRASES.is_match(sentence) || has_handle_or_email(sentence) || is_word_list(sentence) {
         return true;
     }
@@ -76,12 +75,35 @@ pub fn is_boilerplate(text: &str, lines: &Lines, bytes: &Range<usize>, has_prose
     byline || label || (!ends_like_prose && words <= 12 && whole_line)
 }
 
-/// [`is_boilerplate`] as the sentence's kind.
-pub fn kind(text: &str, lines: &Lines, bytes: &Range<usize>, has_prose: bool) -> SentenceKind {
-    if is_boilerplate(text, lines, bytes, has_prose) {
-        SentenceKind::Boilerplate
-    } else {
-        SentenceKind::Prose
+/// Whether a sentence is running prose or page furniture (bylines, share prompts, …).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SentenceKind {
+    #[default]
+    Prose,
+    Boilerplate,
+}
+
+/// Tells the furniture of one document from its prose: the line index and whether the
+/// document has running prose at all are found once, then each sentence costs a look-up.
+pub struct Furniture<'a> {
+    text: &'a str,
+    lines: Lines,
+    has_prose: bool,
+}
+
+impl<'a> Furniture<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Furniture { text, lines: Lines::new(text), has_prose: text.lines().any(is_prose_line) }
+    }
+
+    /// The kind of the sentence at `bytes` ([`is_boilerplate`]).
+    pub fn kind(&self, bytes: ByteSpan) -> SentenceKind {
+        if is_boilerplate(self.text, &self.lines, bytes, self.has_prose) {
+            SentenceKind::Boilerplate
+        } else {
+            SentenceKind::Prose
+        }
     }
 }
 
@@ -138,7 +160,7 @@ mod tests {
 
     fn check(text: &str, sentence: &str) -> bool {
         let start = text.find(sentence).unwrap();
-        is_boilerplate(text, &Lines::new(text), &(start..start + sentence.len()), true)
+        is_boilerplate(text, &Lines::new(text), ByteSpan::new(start, start + sentence.len()), true)
     }
 
     #[test]
@@ -157,13 +179,13 @@ mod tests {
     #[test]
     fn a_lone_fragment_is_text_not_furniture() {
         let text = "Storage tank temperature sensors";
-        assert!(!is_boilerplate(text, &Lines::new(text), &(0..text.len()), false));
+        assert!(!is_boilerplate(text, &Lines::new(text), ByteSpan::new(0, text.len()), false));
         assert!(is_prose_line("The talks ended on Friday without an agreement, officials said."));
     }
 
     #[test]
     fn word_lists_are_furniture_even_alone() {
-        let alone = |t: &str| is_boilerplate(t, &Lines::new(t), &(0..t.len()), false);
+        let alone = |t: &str| is_boilerplate(t, &Lines::new(t), ByteSpan::new(0, t.len()), false);
         assert!(alone("Garden Chairs, Folding Garden Chairs, Teak Garden Chairs, Cheap Garden Chairs"));
         assert!(alone("Home Products Oak Dining Table Walnut Dining Table Contact Imprint"));
         assert!(alone("hiking, camping, trail running, climbing gear, tents"));

@@ -5,8 +5,8 @@
 //! BAD and its quality falls with the number of edits; the clean sentence is kept beside it as a
 //! fluent human example.
 
-use super::super::eval::EvalRecord;
-use crate::features::is_function_word;
+use crate::io::eval_set::EvalRecord;
+use crate::text::is_function_word;
 
 /// Quality (z units of the MLQE sets) given to clean human sentences.
 pub const CLEAN_Z: f32 = 1.0;

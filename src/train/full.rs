@@ -1,27 +1,19 @@
-//! `mtcheck train scorer`: fits the scorer from labelled sets (mtcheck-eval v1 with
+//! `mtcheck train scorer`: fits the full detector's model from labelled sets (mtcheck-eval v1 with
 //! `human_quality` and `bad` tags, i.e. the MLQE-PE train files) and calibrates sentence
 //! quality on clean text held out of LM training.
 
-use super::damage;
-use super::gbt::{Forest, Loss, Params};
-use super::{Calibration, ReasonStat, ScorerModel, Thresholds, FORMAT};
+use super::{damage, fit_calibration, labelled_set, paragraphs_after_calibration, read_paragraphs};
+use crate::analysis::Analyzer;
+use crate::detect::forest::{Calibration, Forest, Loss, Params};
+use crate::detect::full::model::{token_input_names, ReasonStat, ScorerModel, Thresholds, FORMAT};
 use crate::error::{Error, Result};
-use crate::eval::{metrics::align, read_set, EvalRecord};
-use crate::features::{self, CharShape, Context, Document, TopicVectors};
-use crate::lm::LanguageModel;
-use crate::text::Tokenizer;
+use crate::eval::metrics::align;
+use crate::features::{self, CharShape, Context, TopicVectors};
+use crate::io::eval_set::EvalRecord;
+use crate::text::{CharOffsets, Tokenizer};
 use ndarray::Array2;
 use rayon::prelude::*;
-use std::io::BufRead;
 use std::path::PathBuf;
-
-/// Where quality 0.5 sits: this share of clean sentences score below it.
-const CLEAN_FLAG_SHARE: f32 = 0.02;
-/// The quality of the median clean sentence.
-///
-/// Lower is more linear over the range where MT output lies (which keeps the Pearson
-/// correlation of quality with human judgements: 0.85 lost 0.015 of it on MLQE-PE dev).
-const CLEAN_MEDIAN_QUALITY: f32 = 0.7;
 
 pub struct TrainOptions {
     /// Labelled sets (`*-train.jsonl`).
@@ -54,8 +46,7 @@ pub struct TrainOptions {
 
 /// The models the features need besides the scorer's own.
 pub struct FeatureModels<'a> {
-    pub lm: &'a LanguageModel,
-    pub tokenizer: &'a Tokenizer,
+    pub analyzer: &'a Analyzer,
     pub topics: &'a TopicVectors,
 }
 
@@ -81,8 +72,9 @@ impl Dataset {
     }
 }
 
-pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerModel> {
-    let shape = CharShape::train(models.lm);
+/// Trains the model; `log` hears what it is doing (sizes of the data).
+pub fn train(models: &FeatureModels, options: &TrainOptions, log: &dyn Fn(&str)) -> Result<ScorerModel> {
+    let shape = CharShape::train(models.analyzer.lm());
     let mut data = Dataset::default();
     let mut set_sizes = Vec::new();
     for path in &options.sets {
@@ -91,8 +83,10 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         data.extend(dataset(models, &shape, &records, &targets));
     }
     if let Some(path) = &options.damage {
-        let records =
-            damaged_records(models.tokenizer, &held_out_paragraphs(path, options, options.damage_paragraphs)?);
+        let records = damaged_records(
+            models.analyzer.tokenizer(),
+            &held_out_paragraphs(path, options, options.damage_paragraphs)?,
+        );
         let targets: Vec<f32> = records.iter().map(|r| r.human_quality.unwrap_or(0.0) as f32).collect();
         set_sizes.push(
             serde_json::json!({"set": format!("synthetic damage of {}", path.display()), "records": records.len()}),
@@ -106,13 +100,13 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
         data.extend(dataset(models, &shape, &records, &targets));
     }
     let sentence_names = features::sentence_input_names();
-    let token_names = super::token_input_names();
+    let token_names = token_input_names();
     let mut xs = matrix(data.sentence_rows, sentence_names.len())?;
     let mut xt = matrix(data.token_rows, token_names.len() - 1)?;
     let hold_out = without_columns(&options.without)?;
     hold_out(&sentence_names, &mut xs);
     hold_out(&token_names, &mut xt);
-    eprintln!("training on {} sentences, {} tokens", xs.nrows(), xt.nrows());
+    log(&format!("training on {} sentences, {} tokens", xs.nrows(), xt.nrows()));
     let sentence =
         Forest::train_bagged(&xs, &data.sentence_targets, Loss::Squared, &options.sentence_params, options.bags);
     // The token forest also sees the sentence's predicted quality; out of fold, so that it
@@ -135,7 +129,7 @@ pub fn train(models: &FeatureModels, options: &TrainOptions) -> Result<ScorerMod
             let scores = ndarray::Array2::from_shape_fn((ht.nrows(), 1), |(i, _)| hz[human.token_sentence[i]]);
             let ht = ndarray::concatenate(ndarray::Axis(1), &[ht.view(), scores.view()])
                 .map_err(|e| Error::Training(e.to_string()))?;
-            eprintln!("token forest: {} labelled tokens and {} clean human ones", xt.nrows(), ht.nrows());
+            log(&format!("token forest: {} labelled tokens and {} clean human ones", xt.nrows(), ht.nrows()));
             token_targets.extend(std::iter::repeat_n(0.0, ht.nrows()));
             ndarray::concatenate(ndarray::Axis(0), &[xt.view(), ht.view()])
                 .map_err(|e| Error::Training(e.to_string()))?
@@ -219,18 +213,6 @@ fn held_out_paragraphs(path: &std::path::Path, options: &TrainOptions, take: usi
     paragraphs_after_calibration(path, &options.clean, options.clean_paragraphs, take)
 }
 
-/// `take` paragraphs of `path`, skipping the first `clean_paragraphs` when it is the
-/// calibration file `clean` (they calibrate quality and must not also be trained on).
-pub(crate) fn paragraphs_after_calibration(
-    path: &std::path::Path,
-    clean: &std::path::Path,
-    clean_paragraphs: usize,
-    take: usize,
-) -> Result<Vec<String>> {
-    let skip = if path == clean { clean_paragraphs } else { 0 };
-    read_paragraphs(path, skip, take)
-}
-
 /// Predictions for every row from a forest that did not see it (two folds: even and odd rows).
 fn out_of_fold(x: &Array2<f32>, y: &[f32], params: &Params) -> Vec<f32> {
     let mut out = vec![0f32; y.len()];
@@ -244,19 +226,6 @@ fn out_of_fold(x: &Array2<f32>, y: &[f32], params: &Params) -> Vec<f32> {
         }
     }
     out
-}
-
-/// Non-empty lines `skip..skip + take` of a text file.
-pub(crate) fn read_paragraphs(path: &std::path::Path, skip: usize, take: usize) -> Result<Vec<String>> {
-    let reader = crate::text::input::open_reader(path)?;
-    let mut out = Vec::new();
-    for line in reader.lines().skip(skip).take(take) {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        if !line.trim().is_empty() {
-            out.push(line);
-        }
-    }
-    Ok(out)
 }
 
 /// Clean and damaged records from the sentences of `paragraphs`.
@@ -275,7 +244,7 @@ fn damaged_records(tokenizer: &Tokenizer, paragraphs: &[String]) -> Vec<EvalReco
         .iter()
         .flatten()
         .filter(|w| {
-            w.len() >= 4 && w.chars().all(char::is_alphabetic) && !features::is_function_word(&w.to_lowercase())
+            w.len() >= 4 && w.chars().all(char::is_alphabetic) && !crate::text::is_function_word(&w.to_lowercase())
         })
         .cloned()
         .collect();
@@ -283,29 +252,11 @@ fn damaged_records(tokenizer: &Tokenizer, paragraphs: &[String]) -> Vec<EvalReco
     sentences.iter().flat_map(|t| damage::records(t, &donors, &mut rng)).collect()
 }
 
-/// A labelled set's records, their human quality z-scored within the set, and its size for the
-/// provenance.
-pub(crate) fn labelled_set(path: &std::path::Path) -> Result<(Vec<EvalRecord>, Vec<f32>, serde_json::Value)> {
-    let records = read_set(path)?;
-    let targets = standardized_quality(&records)
-        .ok_or_else(|| Error::Training(format!("{}: needs human_quality on its records", path.display())))?;
-    let size = serde_json::json!({"set": path.display().to_string(), "records": records.len()});
-    Ok((records, targets, size))
-}
-
-/// Human quality z-scored within the set (sets use different scales).
-fn standardized_quality(records: &[EvalRecord]) -> Option<Vec<f32>> {
-    let q: Vec<f64> = records.iter().map(|r| r.human_quality).collect::<Option<_>>()?;
-    let mean = q.iter().sum::<f64>() / q.len() as f64;
-    let sd = (q.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / q.len() as f64).sqrt().max(1e-9);
-    Some(q.iter().map(|x| ((x - mean) / sd) as f32).collect())
-}
-
 fn record_rows(models: &FeatureModels, shape: &CharShape, record: &EvalRecord, z: f32) -> Dataset {
-    let doc = Document::analyze(models.lm, models.tokenizer, &record.text);
+    let doc = models.analyzer.analyze(&record.text);
     let ctx = Context::new(&doc, shape, models.topics);
     let bad = bad_char_ranges(record);
-    let byte_to_char = byte_to_char(&record.text);
+    let mut chars = CharOffsets::new(&record.text);
     let mut out = Dataset::default();
     for s in &doc.sentences {
         let f = features::compute(&ctx, s);
@@ -313,9 +264,9 @@ fn record_rows(models: &FeatureModels, shape: &CharShape, record: &EvalRecord, z
         out.sentence_targets.push(z);
         let Some(bad) = &bad else { continue };
         out.token_rows.extend(features::token_inputs(&f).iter());
-        out.token_sentence.extend(std::iter::repeat_n(out.sentence_targets.len() - 1, s.words.len()));
-        for w in &s.words {
-            let (a, e) = (byte_to_char[w.bytes.start], byte_to_char[w.bytes.end]);
+        out.token_sentence.extend(std::iter::repeat_n(out.sentence_targets.len() - 1, s.tokens.len()));
+        for w in &s.tokens {
+            let (a, e) = chars.span(w.bytes);
             out.token_targets.push(f32::from(bad.iter().any(|&(s, t)| s < e && a < t)));
         }
     }
@@ -327,18 +278,6 @@ fn bad_char_ranges(record: &EvalRecord) -> Option<Vec<(usize, usize)>> {
     let (tokens, bad) = (record.tokens.as_ref()?, record.bad.as_ref()?);
     let chars: Vec<char> = record.text.chars().collect();
     Some(align(&chars, tokens).into_iter().zip(bad).filter(|(_, &b)| b == 1).filter_map(|(r, _)| r).collect())
-}
-
-/// Character offset at every byte offset (for offsets inside a character: the one it starts).
-pub fn byte_to_char(text: &str) -> Vec<usize> {
-    let mut map = vec![0; text.len() + 1];
-    let mut chars = 0;
-    for (i, ch) in text.char_indices() {
-        map[i..i + ch.len_utf8()].iter_mut().for_each(|m| *m = chars);
-        chars += 1;
-    }
-    map[text.len()] = chars;
-    map
 }
 
 fn matrix(rows: Vec<f32>, width: usize) -> Result<Array2<f32>> {
@@ -375,7 +314,7 @@ fn calibrate(models: &FeatureModels, model: &ScorerModel, options: &TrainOptions
     let z: Vec<f32> = paragraphs
         .par_iter()
         .flat_map_iter(|p| {
-            let doc = Document::analyze(models.lm, models.tokenizer, p);
+            let doc = models.analyzer.analyze(p);
             let ctx = Context::new(&doc, &model.char_shape, models.topics);
             let out: Vec<f32> = doc
                 .sentences
@@ -389,32 +328,4 @@ fn calibrate(models: &FeatureModels, model: &ScorerModel, options: &TrainOptions
         })
         .collect();
     fit_calibration(z, &options.clean)
-}
-
-/// The calibration that puts quality 0.5 at the [`CLEAN_FLAG_SHARE`] quantile of `z`, the
-/// scores of clean sentences from `clean`, and its median at [`CLEAN_MEDIAN_QUALITY`].
-pub(crate) fn fit_calibration(mut z: Vec<f32>, clean: &std::path::Path) -> Result<Calibration> {
-    if z.len() < 100 {
-        return Err(Error::Training(format!(
-            "{}: too little clean text to calibrate ({} sentences)",
-            clean.display(),
-            z.len()
-        )));
-    }
-    z.sort_by(f32::total_cmp);
-    let center = z[(z.len() as f32 * CLEAN_FLAG_SHARE) as usize];
-    let median = z[z.len() / 2];
-    let logit = (CLEAN_MEDIAN_QUALITY / (1.0 - CLEAN_MEDIAN_QUALITY)).ln();
-    Ok(Calibration { center, scale: ((median - center) / logit).max(1e-3) })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn byte_to_char_handles_multibyte_text() {
-        let map = byte_to_char("aé b");
-        assert_eq!(map, vec![0, 1, 1, 2, 3, 4]);
-    }
 }

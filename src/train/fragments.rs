@@ -9,9 +9,9 @@
 //! rows teach that shortness and a missing stop are not garble in themselves (reports/accuracy.md).
 
 use super::damage::Rng;
-use super::train::paragraphs_after_calibration;
+use super::paragraphs_after_calibration;
 use crate::error::Result;
-use crate::eval::EvalRecord;
+use crate::io::eval_set::EvalRecord;
 use std::path::Path;
 
 /// Quality given to a fragment, in z units of the MLQE sets: better than the average MT

@@ -314,6 +314,21 @@ impl Grower<'_> {
     }
 }
 
+/// Maps the sentence forest's prediction (human quality in z units) to [0, 1]:
+/// `sigmoid((z - center) / scale)`. Fitted on clean text so that quality 0.5 sits where the
+/// least fluent clean sentences are.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Calibration {
+    pub center: f32,
+    pub scale: f32,
+}
+
+impl Calibration {
+    pub fn quality(&self, z: f32) -> f32 {
+        sigmoid((z - self.center) / self.scale.max(1e-3))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,149 @@
+//! The JSONL contract (DESIGN "JSONL output", README), checked against mirror types written
+//! here from the documentation, not against the writer's own types: a field renamed, added,
+//! dropped or reordered in the writer fails this test until the contract says so.
+
+mod common;
+
+use approx::assert_abs_diff_eq;
+use common::{mtcheck, seed};
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    #[serde(default)]
+    id: Option<Value>,
+    quality: f64,
+    flagged: bool,
+    sentences: Vec<Sentence>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sentence {
+    start: usize,
+    end: usize,
+    char_start: usize,
+    char_end: usize,
+    kind: String,
+    quality: f64,
+    flagged: bool,
+    spans: Vec<Span>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Span {
+    start: usize,
+    end: usize,
+    char_start: usize,
+    char_end: usize,
+    score: f64,
+    reasons: Vec<String>,
+}
+
+const DOCUMENT_FIELDS: &[&str] = &["id", "quality", "flagged", "sentences"];
+const SENTENCE_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "kind", "quality", "flagged", "spans"];
+const SPAN_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "score", "reasons"];
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+/// A score as the contract prints it: in [0, 1], to 4 decimals.
+fn assert_score(x: f64) {
+    assert!((0.0..=1.0).contains(&x), "{x} outside [0, 1]");
+    assert_abs_diff_eq!(x, (x * 1e4).round() / 1e4, epsilon = 1e-9);
+}
+
+fn chars_before(text: &str, byte: usize) -> usize {
+    text[..byte].chars().count()
+}
+
+/// Checks one output line against `text`, the document it describes.
+fn check_line(line: &str, text: &str) -> Document {
+    let raw: Value = serde_json::from_str(line).unwrap();
+    let expected_doc: Vec<&str> =
+        DOCUMENT_FIELDS.iter().copied().filter(|k| *k != "id" || raw.get("id").is_some()).collect();
+    assert_eq!(keys(&raw), expected_doc, "document fields and their order");
+    for s in raw["sentences"].as_array().unwrap() {
+        assert_eq!(keys(s), SENTENCE_FIELDS);
+        for span in s["spans"].as_array().unwrap() {
+            assert_eq!(keys(span), SPAN_FIELDS);
+        }
+    }
+    let doc: Document = serde_json::from_str(line).unwrap();
+    assert_score(doc.quality);
+    assert_eq!(doc.flagged, doc.sentences.iter().any(|s| s.flagged));
+    let mut previous_end = 0;
+    for s in &doc.sentences {
+        assert!(previous_end <= s.start && s.start < s.end && s.end <= text.len(), "sentences sorted, disjoint");
+        previous_end = s.end;
+        assert!(!text[s.start..s.end].trim().is_empty());
+        assert_eq!((s.char_start, s.char_end), (chars_before(text, s.start), chars_before(text, s.end)));
+        assert!(s.kind == "prose" || s.kind == "boilerplate", "{}", s.kind);
+        assert!(!(s.flagged && s.kind == "boilerplate"), "furniture is never flagged");
+        assert_score(s.quality);
+        let mut span_end = s.start;
+        for span in &s.spans {
+            assert!(span_end <= span.start && span.start < span.end && span.end <= s.end, "spans inside the sentence");
+            span_end = span.end;
+            assert_eq!(
+                (span.char_start, span.char_end),
+                (chars_before(text, span.start), chars_before(text, span.end))
+            );
+            assert_score(span.score);
+            assert!(!span.reasons.is_empty());
+        }
+    }
+    doc
+}
+
+#[test]
+fn text_files_get_one_line_each_that_follows_the_contract() {
+    let paths = [seed("000"), seed("001"), seed("002"), seed("003")];
+    let args: Vec<&str> = ["--format", "jsonl"].into_iter().chain(paths.iter().map(|p| p.to_str().unwrap())).collect();
+    let out = mtcheck(&args, b"");
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), paths.len(), "one line per document");
+    let checker = mtcheck::Checker::new().unwrap();
+    for (line, path) in lines.iter().zip(&paths) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let doc = check_line(line, &text);
+        assert_eq!(doc.id, Some(Value::String(path.display().to_string())), "a text file's id is its name");
+        // The JSONL says what the library found, to its 4 decimals.
+        let report = checker.check(&text);
+        assert_abs_diff_eq!(doc.quality, report.quality as f64, epsilon = 5e-5);
+        assert_eq!(doc.sentences.len(), report.sentences.len());
+        for (s, r) in doc.sentences.iter().zip(&report.sentences) {
+            assert_eq!((s.start, s.end, s.flagged), (r.bytes.start, r.bytes.end, r.flagged));
+            assert_abs_diff_eq!(s.quality, r.quality as f64, epsilon = 5e-5);
+        }
+    }
+}
+
+#[test]
+fn jsonl_records_with_multibyte_text_keep_ids_and_char_offsets() {
+    let texts = [
+        "Zoë Müller said the “garbled garbled garbled” words came from the translation engine.",
+        "Der Ausschuss — the committee — met in Zürich on Monday. Prices rose by 5% in März, the bureau said.",
+        "The night is going on going on going on for the workers of the shifts.",
+    ];
+    let input: String = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| serde_json::json!({"id": i, "text": t, "extra": [1, 2]}).to_string() + "\n")
+        .collect();
+    let out = mtcheck(&["--format", "jsonl", "--input-format", "jsonl", "-"], input.as_bytes());
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), texts.len());
+    for (i, (line, text)) in lines.iter().zip(texts).enumerate() {
+        let doc = check_line(line, text);
+        assert_eq!(doc.id, Some(Value::from(i)), "ids copied from the records");
+    }
+}
