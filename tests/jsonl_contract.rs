@@ -114,13 +114,14 @@ fn text_files_get_one_line_each_that_follows_the_contract() {
         let text = std::fs::read_to_string(path).unwrap();
         let doc = check_line(line, &text);
         assert_eq!(doc.id, Some(Value::String(path.display().to_string())), "a text file's id is its name");
-        // The JSONL says what the library found, to its 4 decimals.
+        // The JSONL says what the library found, to its 4 decimals (half a unit of the last one,
+        // plus f32 rounding).
         let report = checker.check(&text);
-        assert_abs_diff_eq!(doc.quality, report.quality as f64, epsilon = 5e-5);
+        assert_abs_diff_eq!(doc.quality, report.quality as f64, epsilon = 6e-5);
         assert_eq!(doc.sentences.len(), report.sentences.len());
         for (s, r) in doc.sentences.iter().zip(&report.sentences) {
             assert_eq!((s.start, s.end, s.flagged), (r.bytes.start, r.bytes.end, r.flagged));
-            assert_abs_diff_eq!(s.quality, r.quality as f64, epsilon = 5e-5);
+            assert_abs_diff_eq!(s.quality, r.quality as f64, epsilon = 6e-5);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! spans highlighted (`--highlight`), and one-line summaries. Colour is decided once by the
 //! caller; without it, spans are bracketed `[[like this]]` so the output stays readable.
 
-use mtcheck::report::{Report, SentenceKind, SentenceReport};
+use mtcheck::report::{Report, SentenceCounts, SentenceKind, SentenceReport, Verdict};
 use mtcheck::text::ByteSpan;
 use std::fmt::Write;
 
@@ -112,16 +112,14 @@ impl Printer {
 
     /// The article's verdict in one line.
     pub fn verdict(&self, name: &str, report: &Report) -> String {
-        let prose = report.sentences.iter().filter(|s| s.kind == SentenceKind::Prose).count();
-        let furniture = report.sentences.len() - prose;
-        let flagged = report.sentences.iter().filter(|s| s.flagged).count();
-        let words = if flagged == 0 {
-            self.paint(GREEN, "no garbled sentences found")
-        } else if report.quality < 0.5 || flagged * 4 >= prose.max(1) {
-            self.paint(RED, "looks machine-translated or spun")
-        } else {
-            self.paint(YELLOW, "mostly fluent, with garbled sentences")
+        let verdict = report.verdict();
+        let colour = match verdict {
+            Verdict::NothingFound => GREEN,
+            Verdict::SomeGarbled => YELLOW,
+            Verdict::MachineTranslated => RED,
         };
+        let words = self.paint(colour, verdict.words());
+        let SentenceCounts { prose, flagged, furniture } = report.counts();
         let extra = if furniture > 0 { format!(", {furniture} boilerplate") } else { String::new() };
         format!(
             "{name}: {words}: quality {}, {flagged} of {prose} sentences flagged{extra}",

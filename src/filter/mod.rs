@@ -18,7 +18,6 @@ use crate::error::{Error, Result};
 use crate::io::input::{display, is_jsonl_name, is_text_name, open_counted, open_reader};
 use crate::io::output::Output;
 use crate::io::records::{json_record, text_record, Line, LineReader};
-use crate::report::SentenceKind;
 use histogram::QualityHistogram;
 use rayon::prelude::*;
 use std::io::{BufRead, Read, Seek, Write};
@@ -323,9 +322,7 @@ impl Filter {
             Err(bad) => return Verdict::Bad(bad.message),
         };
         let report = self.detector.check(&record.text);
-        let prose = report.sentences.iter().filter(|s| s.kind == SentenceKind::Prose);
-        let (sentences, flagged) = prose.fold((0usize, 0usize), |(n, f), s| (n + 1, f + usize::from(s.flagged)));
-        let flagged_share = flagged as f32 / sentences.max(1) as f32;
+        let flagged_share = report.flagged_share();
         let annotated = self.options.annotate.then(|| {
             let rules = self.options.keep_top.is_none().then_some(self.options.rules);
             let a = annotate::annotation(&record.text, &report, rules.map(|r| r.keeps(report.quality, flagged_share)));

@@ -56,4 +56,57 @@ impl Report {
         let quality = mean(true).or_else(|| mean(false)).unwrap_or(1.0);
         Report { quality, flagged: sentences.iter().any(|s| s.flagged), sentences }
     }
+
+    /// The prose sentences, the flagged ones among them and the page furniture.
+    pub fn counts(&self) -> SentenceCounts {
+        let prose = self.sentences.iter().filter(|s| s.kind == SentenceKind::Prose).count();
+        let flagged = self.sentences.iter().filter(|s| s.flagged).count();
+        SentenceCounts { prose, flagged, furniture: self.sentences.len() - prose }
+    }
+
+    /// The share of prose sentences flagged (0 without prose): what `--max-flagged` limits.
+    pub fn flagged_share(&self) -> f32 {
+        let c = self.counts();
+        c.flagged as f32 / c.prose.max(1) as f32
+    }
+
+    /// What the document looks like as a whole.
+    pub fn verdict(&self) -> Verdict {
+        let c = self.counts();
+        if c.flagged == 0 {
+            Verdict::NothingFound
+        } else if self.quality < 0.5 || c.flagged * 4 >= c.prose.max(1) {
+            Verdict::MachineTranslated
+        } else {
+            Verdict::SomeGarbled
+        }
+    }
+}
+
+/// How many sentences of a document are prose, flagged, or page furniture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SentenceCounts {
+    pub prose: usize,
+    pub flagged: usize,
+    pub furniture: usize,
+}
+
+/// A document's verdict: no flagged sentence, a few, or a quarter or more of its prose (or a
+/// quality below 0.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    NothingFound,
+    SomeGarbled,
+    MachineTranslated,
+}
+
+impl Verdict {
+    /// The verdict in words, as the summary line gives it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Verdict::NothingFound => "no garbled sentences found",
+            Verdict::SomeGarbled => "mostly fluent, with garbled sentences",
+            Verdict::MachineTranslated => "looks machine-translated or spun",
+        }
+    }
 }

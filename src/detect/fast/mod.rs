@@ -87,12 +87,24 @@ impl FastChecker {
         Self::with_model(&default_model_dir())
     }
 
+    /// The model in folder `dir`, its LM read into memory on huge pages (see
+    /// [`crate::lm::LanguageModel::open_in_memory`]): the fastest for one bulk job.
     pub fn with_model(dir: &Path) -> Result<Self> {
+        Self::open(dir, Analyzer::open_in_memory)
+    }
+
+    /// The model in folder `dir`, its LM memory-mapped: the pages are the OS's page cache,
+    /// shared by every process that maps the same file (the worker processes of a crawl
+    /// pipeline), at some cost in speed.
+    pub fn with_model_mapped(dir: &Path) -> Result<Self> {
+        Self::open(dir, Analyzer::open)
+    }
+
+    fn open(dir: &Path, analyzer: fn(&Path, Lookup) -> Result<Analyzer>) -> Result<Self> {
         if !dir.is_dir() {
             return Err(Error::bad_model(dir, "no such model folder"));
         }
-        // Bulk scoring: the LM in memory on huge pages (see LanguageModel::open_in_memory).
-        let analyzer = Analyzer::open_in_memory(dir, Lookup::Mapped)?;
+        let analyzer = analyzer(dir, Lookup::Mapped)?;
         let scorer = FastScorer::load(&dir.join(FAST_SCORER_FILE))?;
         let threshold = scorer.threshold;
         Ok(FastChecker { analyzer, scorer, threshold })

@@ -1,0 +1,82 @@
+"""datatrove's LocalPipelineExecutor over a small JSONL: every document is kept or dropped,
+and the annotations are there."""
+
+import json
+
+import pytest
+
+pytest.importorskip("datatrove")
+
+from datatrove.executor import LocalPipelineExecutor  # noqa: E402
+from datatrove.pipeline.readers import JsonlReader  # noqa: E402
+from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
+
+from conftest import seed  # noqa: E402
+from mtcheck.datatrove import MtcheckAnnotator, MtcheckFilter  # noqa: E402
+
+TEXTS = [
+    seed("000").read_text(encoding="utf-8"),
+    seed("003").read_text(encoding="utf-8"),
+    "The night is going on going on going on going on going on for the workers of the shifts.",
+    "The city council approved the new budget on Tuesday after a long debate.",
+    "Anti-retroviral treatment will grow as it grows, he said. We do not want a number of countries to help us.",
+]
+
+
+def read_jsonl(folder):
+    docs = []
+    for path in sorted(folder.glob("*.jsonl*")):
+        import gzip
+
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as f:
+            docs += [json.loads(line) for line in f]
+    return docs
+
+
+@pytest.fixture()
+def crawl(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(folder / "crawl.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(TEXTS):
+            f.write(json.dumps({"id": str(i), "text": t}) + "\n")
+    return folder
+
+
+def test_filter_keeps_plus_drops_equals_read_and_annotates(crawl, tmp_path, checker):
+    kept, dropped = tmp_path / "kept", tmp_path / "dropped"
+    LocalPipelineExecutor(
+        pipeline=[
+            JsonlReader(str(crawl)),
+            MtcheckFilter(min_quality=0.6, batch_size=2, exclusion_writer=JsonlWriter(str(dropped), compression=None)),
+            JsonlWriter(str(kept), compression=None),
+        ],
+        tasks=1,
+        workers=1,
+        logging_dir=str(tmp_path / "logs"),
+    ).run()
+    kept_docs, dropped_docs = read_jsonl(kept), read_jsonl(dropped)
+    assert len(kept_docs) + len(dropped_docs) == len(TEXTS)
+    qualities = {d["id"]: checker.check(TEXTS[int(d["id"])])["quality"] for d in kept_docs + dropped_docs}
+    assert {d["id"] for d in kept_docs} == {i for i, q in qualities.items() if q >= 0.6}
+    assert dropped_docs, "the repetition loop is dropped"
+    for d in kept_docs + dropped_docs:
+        a = d["metadata"]["mtcheck"]
+        assert set(a) >= {"quality", "sentences", "flagged_sentences", "spans", "keep", "verdict"}
+        assert a["quality"] == qualities[d["id"]]
+        for start, end, score, reasons in a["spans"]:
+            assert 0 <= start < end <= len(d["text"]) and 0 <= score <= 1 and reasons
+
+
+def test_annotator_keeps_everything(crawl, tmp_path):
+    out = tmp_path / "out"
+    LocalPipelineExecutor(
+        pipeline=[JsonlReader(str(crawl)), MtcheckAnnotator(scorer="fast", batch_size=3), JsonlWriter(str(out), compression=None)],
+        tasks=1,
+        workers=1,
+        logging_dir=str(tmp_path / "logs"),
+    ).run()
+    docs = read_jsonl(out)
+    assert [d["id"] for d in docs] == [str(i) for i in range(len(TEXTS))]
+    assert all("quality" in d["metadata"]["mtcheck"] and "keep" not in d["metadata"]["mtcheck"] for d in docs)
