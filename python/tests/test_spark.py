@@ -1,7 +1,9 @@
 """PySpark in local mode over a small DataFrame: the columns equal the CLI's JSONL."""
 
 import json
+import os
 import subprocess
+import sys
 
 import pytest
 
@@ -14,6 +16,8 @@ from conftest import seed  # noqa: E402
 def spark():
     from pyspark.sql import SparkSession
 
+    # The Python workers must be this interpreter, the one with mtcheck installed.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     session = (
         SparkSession.builder.master("local[2]")
         .appName("mtcheck-test")

@@ -156,3 +156,8 @@ impl TrainObserver for TrainProgress {
         }
     }
 }
+
+/// The line a scorer trainer ends with: where the model went and its calibration.
+pub fn report_written(path: &Path, calibration: &mtcheck::detect::forest::Calibration) {
+    eprintln!("wrote {} (calibration center {:.3} scale {:.3})", path.display(), calibration.center, calibration.scale);
+}

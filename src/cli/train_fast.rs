@@ -45,11 +45,6 @@ pub fn train_fast(args: TrainFastArgs) -> Result<ExitCode> {
     let model = train(&analyzer, &options, &|message| eprintln!("{message}"))?;
     let out = args.data.output.unwrap_or_else(|| dir.join(FAST_SCORER_FILE));
     model.save(&out)?;
-    eprintln!(
-        "wrote {} (calibration center {:.3} scale {:.3})",
-        out.display(),
-        model.calibration.center,
-        model.calibration.scale
-    );
+    super::train::report_written(&out, &model.calibration);
     Ok(ExitCode::SUCCESS)
 }

@@ -121,12 +121,7 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
     let model = train(&models, &options, &|message| eprintln!("{message}"))?;
     let out = args.data.output.unwrap_or_else(|| dir.join(SCORER_FILE));
     model.save(&out)?;
-    eprintln!(
-        "wrote {} (calibration center {:.3} scale {:.3})",
-        out.display(),
-        model.calibration.center,
-        model.calibration.scale
-    );
+    super::train::report_written(&out, &model.calibration);
     Ok(ExitCode::SUCCESS)
 }
 
