@@ -1,25 +1,65 @@
-//! Where the shipped model lives. Looked up once, in order: `$MTCHECK_MODEL_DIR`, then
-//! `models/en/` in the source tree this binary was built from (a fresh clone's `cargo run`
-//! and `cargo test` find it there without any setup).
+//! Where the model folder is. Without `--model`, mtcheck takes `$MTCHECK_MODEL_DIR` when it is
+//! set (and says so if that folder is missing: a typo must not silently pick another model),
+//! else the first of these that exists:
+//! 1. `models/en` next to the executable (an installed binary with its model beside it);
+//! 2. `models/en` in the source tree the binary was built from (a fresh clone's `cargo run`
+//!    and `cargo test` find it there without any setup).
+//!
+//! When none exists, the error lists the places looked in.
 
-use std::path::PathBuf;
+use crate::error::Error;
+use std::path::{Path, PathBuf};
 
 /// File name of the language model inside a model folder.
 pub const LM_FILE: &str = "lm.mtlm";
 /// File name of the tokenizer definition inside a model folder.
 pub const TOKENIZER_FILE: &str = "tokenizer.json";
-
-/// The default model folder.
-pub fn default_model_dir() -> PathBuf {
-    match std::env::var_os("MTCHECK_MODEL_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("en"),
-    }
-}
-
 /// File name of the scorer (learned weights, JSON) inside a model folder.
 pub const SCORER_FILE: &str = "scorer.json";
 /// File name of the fast scorer (`mtcheck filter`) inside a model folder.
 pub const FAST_SCORER_FILE: &str = "fast_scorer.json";
 /// File name of the topic vectors inside a model folder.
 pub const TOPICS_FILE: &str = "topics.bin";
+
+const ENV: &str = "$MTCHECK_MODEL_DIR";
+
+/// The places looked in, in order, each with what it is.
+pub fn candidates() -> Vec<(PathBuf, &'static str)> {
+    let mut out = Vec::new();
+    if let Some(dir) = std::env::var_os("MTCHECK_MODEL_DIR").filter(|d| !d.is_empty()) {
+        out.push((PathBuf::from(dir), ENV));
+    }
+    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+        out.push((exe_dir.join("models").join("en"), "next to the executable"));
+    }
+    out.push((
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("en"),
+        "the source tree it was built from",
+    ));
+    out
+}
+
+/// The default model folder: `$MTCHECK_MODEL_DIR` if set, else the first of [`candidates`]
+/// that exists (else the last, so that the error names a real path).
+pub fn default_model_dir() -> PathBuf {
+    let candidates = candidates();
+    if let Some((dir, _)) = candidates.iter().find(|(_, what)| *what == ENV) {
+        return dir.clone();
+    }
+    let found = candidates.iter().find(|(dir, _)| dir.is_dir()).or(candidates.last());
+    found.map(|(dir, _)| dir.clone()).expect("the source tree is always a candidate")
+}
+
+/// The error for a model folder `dir` that does not exist, with how to give one and where
+/// mtcheck looks by default.
+pub fn missing(dir: &Path) -> Error {
+    let looked: Vec<String> = candidates().iter().map(|(d, what)| format!("{} ({what})", d.display())).collect();
+    Error::bad_model(
+        dir,
+        format!(
+            "no such model folder (a model folder holds lm.mtlm, tokenizer.json and scorer.json); \
+             give one with --model DIR or MTCHECK_MODEL_DIR; by default mtcheck looks in: {}",
+            looked.join(", ")
+        ),
+    )
+}

@@ -71,3 +71,119 @@ fn filter_output_to_dev_null_leaves_the_device_alone() {
     let meta = std::fs::metadata("/dev/null").unwrap();
     assert!(meta.file_type().is_char_device(), "/dev/null is no longer a device");
 }
+
+/// Enough JSONL records that the output outgrows a pipe's buffer.
+fn many_records() -> Vec<u8> {
+    "{\"text\": \"The council met on Monday and approved the plan.\"}\n".repeat(20_000).into_bytes()
+}
+
+/// Runs mtcheck with `args` on `input`, reads one line of its output and closes the pipe, as
+/// `mtcheck ... | head -1` does; returns the exit code and stderr.
+fn closed_after_one_line(args: &[&str], input: Vec<u8>) -> (Option<i32>, String) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mtcheck"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    // The reader is dropped here: the pipe is closed with output still to come.
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    writer.join().unwrap().ok();
+    assert!(!first.is_empty());
+    (status.code(), stderr)
+}
+
+/// `mtcheck filter clean.jsonl --min-quality 0.1 | head -1` exited 2 with "clean.jsonl: Broken
+/// pipe" (the write error was blamed on the input), and `mtcheck clean.jsonl --format jsonl |
+/// head -1` printed "Broken pipe (os error 32)". Both are quiet successes now, like grep's.
+#[test]
+fn broken_pipe_is_a_quiet_success_in_filter_and_check() {
+    let (code, stderr) = closed_after_one_line(&["filter", "-q", "--min-quality", "0.1", "-"], many_records());
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+    let args = ["--format", "jsonl", "--input-format", "jsonl", "-"];
+    let (code, stderr) = closed_after_one_line(&args, many_records());
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+}
+
+/// `filter -o /dev/full` said "INPUT: No space left on device": a write error now names the
+/// output it happened on.
+#[cfg(target_os = "linux")]
+#[test]
+fn write_error_names_the_output_not_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("crawl.jsonl");
+    std::fs::write(&input, many_records()).unwrap();
+    let out = mtcheck(&["filter", "-q", "--min-quality", "0", input.to_str().unwrap(), "-o", "/dev/full"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("/dev/full: No space left on device"), "{stderr}");
+    assert!(!stderr.contains("crawl.jsonl"), "{stderr}");
+}
+
+/// A truncated .gz: `check` lost up to a batch of complete records read before the error, and
+/// `filter` counted the error but not a record read (kept + dropped + errors != read).
+#[test]
+fn truncated_gzip_loses_no_complete_record_and_counts_add_up() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for i in 0..3000 {
+        writeln!(gz, "{{\"id\": {i}, \"text\": \"The council met on Monday, number {i}, and approved it.\"}}").unwrap();
+    }
+    let bytes = gz.finish().unwrap();
+    let cut = dir.path().join("cut.jsonl.gz");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    // What a decompressor recovers: the complete lines before the cut.
+    let mut recovered = Vec::new();
+    let _ =
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..bytes.len() * 2 / 3]), &mut recovered);
+    let complete = recovered.iter().filter(|&&b| b == b'\n').count();
+    assert!(complete > 1000);
+
+    let out = mtcheck(&["--format", "jsonl", cut.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), complete, "every complete record checked");
+    assert!(String::from_utf8(out.stderr).unwrap().contains("read error"));
+
+    let stats = dir.path().join("stats.json");
+    let args = ["filter", "-q", "--min-quality", "0", cut.to_str().unwrap(), "-o", "/dev/null", "--stats"];
+    let out = mtcheck(&[&args[..], &[stats.to_str().unwrap()]].concat(), b"");
+    assert_eq!(out.status.code(), Some(2));
+    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
+    let (read, kept, dropped, errors) = (&s["read"], &s["kept"], &s["dropped"], &s["errors"]);
+    assert_eq!(kept.as_u64().unwrap() as usize, complete);
+    assert_eq!(kept.as_u64().unwrap() + dropped.as_u64().unwrap() + errors.as_u64().unwrap(), read.as_u64().unwrap());
+}
+
+/// The model folder was baked in at build time: a binary installed elsewhere found no model
+/// and said only "no such model folder". It now looks next to the executable too, and a
+/// missing folder's error says where it looked and how to give one.
+#[cfg(unix)]
+#[test]
+fn model_is_found_next_to_an_installed_binary_and_a_missing_one_says_where_it_looked() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("mtcheck");
+    std::fs::copy(env!("CARGO_BIN_EXE_mtcheck"), &bin).unwrap();
+    std::fs::create_dir(dir.path().join("models")).unwrap();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/en");
+    std::os::unix::fs::symlink(&shipped, dir.path().join("models/en")).unwrap();
+    let out = Command::new(&bin).args(["model", "info"]).env_remove("MTCHECK_MODEL_DIR").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let info = String::from_utf8(out.stdout).unwrap();
+    assert!(info.starts_with(&format!("folder\t{}", dir.path().join("models/en").display())), "{info}");
+
+    let out = Command::new(&bin).args(["-"]).env("MTCHECK_MODEL_DIR", "/no/such/model").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for place in ["/no/such/model", "MTCHECK_MODEL_DIR", "next to the executable", "--model"] {
+        assert!(stderr.contains(place), "{place}: {stderr}");
+    }
+}

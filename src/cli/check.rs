@@ -60,7 +60,8 @@ pub struct CheckArgs {
     /// Flag sentences below this quality (default: the model's).
     #[arg(long)]
     pub threshold: Option<f32>,
-    /// Model folder (default: the shipped English model).
+    /// Model folder (default: $MTCHECK_MODEL_DIR, else models/en next to the executable, else
+    /// the models/en of the source tree it was built from).
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Threads (default: all cores).
@@ -203,13 +204,20 @@ fn check_jsonl(
     let mut reader = mtcheck::io::input::open_reader(path)?;
     let name = display(path);
     let mut line_no = 0usize;
-    loop {
+    // A read error (a truncated .gz, say) ends the input, but only after the complete lines
+    // read before it are checked and printed.
+    let mut read_error = None;
+    while read_error.is_none() {
         let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH);
         while batch.len() < BATCH {
             let mut line = Vec::new();
-            if reader.read_until(b'\n', &mut line).with_context(|| format!("{name}:{}: read error", line_no + 1))? == 0
-            {
-                break;
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    read_error = Some(anyhow::Error::new(e).context(format!("{name}:{}: read error", line_no + 1)));
+                    break;
+                }
             }
             line_no += 1;
             while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
@@ -220,7 +228,7 @@ fn check_jsonl(
             }
         }
         if batch.is_empty() {
-            return Ok(());
+            break;
         }
         let results: Vec<(usize, Checked)> = batch
             .par_iter()
@@ -247,4 +255,5 @@ fn check_jsonl(
             }
         }
     }
+    read_error.map_or(Ok(()), Err)
 }

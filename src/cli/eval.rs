@@ -31,7 +31,8 @@ pub struct EvalArgs {
     /// What produces the predictions.
     #[arg(long, value_enum, default_value_t = Scorer::Mtcheck)]
     pub scorer: Scorer,
-    /// Model folder (default: the shipped English model).
+    /// Model folder (default: $MTCHECK_MODEL_DIR, else models/en next to the executable, else
+    /// the models/en of the source tree it was built from).
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Sentence threshold (default: the model's).

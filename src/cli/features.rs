@@ -17,7 +17,8 @@ pub struct FeaturesArgs {
     /// object per sentence: record index, sentence index, inputs by name).
     #[arg(long)]
     pub dump: Option<PathBuf>,
-    /// Model folder (default: the shipped English model).
+    /// Model folder (default: $MTCHECK_MODEL_DIR, else models/en next to the executable, else
+    /// the models/en of the source tree it was built from).
     #[arg(long)]
     pub model: Option<PathBuf>,
 }

@@ -70,7 +70,8 @@ pub struct FilterArgs {
     pub input_format: FilterInputFormat,
     #[arg(long, value_enum, default_value_t = ScorerChoice::Auto)]
     pub scorer: ScorerChoice,
-    /// Model folder (default: the shipped English model).
+    /// Model folder (default: $MTCHECK_MODEL_DIR, else models/en next to the executable, else
+    /// the models/en of the source tree it was built from).
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Threads (default: all cores).

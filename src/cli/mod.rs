@@ -15,7 +15,12 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "mtcheck", version, about = "Detects machine-translation artifacts in English text")]
+#[command(
+    name = "mtcheck",
+    version,
+    about = "Detects machine-translation artifacts in English text",
+    after_help = AFTER_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,6 +55,22 @@ enum Command {
 
 /// Exit codes as grep: 0 nothing found, 1 something found, 2 error.
 pub const EXIT_ERROR: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Examples:
+  mtcheck article.txt --highlight         the text with garbled spans marked, a score per line
+  mtcheck a.txt b.txt.gz                  grep-like: FILE:LINE: quality  sentence [[span]]
+  mtcheck articles/ --format summary      one verdict line per file (directories are walked)
+  mtcheck crawl.jsonl.zst --format jsonl  one JSON object per record (field --field, default text)
+  mtcheck filter crawl/ --min-quality 0.6 -o kept.jsonl.zst
+  mtcheck eval ../shared/data/dev/*-dev.jsonl
+
+Exit codes (as grep): 0 nothing flagged, 1 something flagged, 2 an error (each bad file or
+record is reported on stderr with its file and line, and the run goes on). A closed pipe
+(mtcheck ... | head) is not an error.
+
+Model: --model DIR, else $MTCHECK_MODEL_DIR, else models/en next to the executable, else the
+models/en of the source tree mtcheck was built from.";
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse_from(with_default_command(std::env::args_os().collect()));
@@ -90,8 +111,15 @@ fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
     args
 }
 
-/// A closed pipe downstream (`mtcheck … | head`) is not an error.
+/// A closed pipe downstream (`mtcheck … | head`) is not an error. It may arrive as an I/O
+/// error, inside a library error that names the output, or inside a JSON writer's error.
 pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain()
-        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == BrokenPipe)
+            || cause
+                .downcast_ref::<mtcheck::Error>()
+                .is_some_and(|e| matches!(e, mtcheck::Error::Io { cause, .. } if cause.kind() == BrokenPipe))
+            || cause.downcast_ref::<serde_json::Error>().is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
+    })
 }

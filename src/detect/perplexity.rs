@@ -5,7 +5,7 @@
 
 use super::Detector;
 use crate::analysis::{Analyzer, Lookup};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::report::{GarbledSpan, Report, SentenceKind, SentenceReport};
 use std::path::Path;
 
@@ -26,7 +26,7 @@ pub struct Perplexity {
 impl Perplexity {
     pub fn with_model(dir: &Path) -> Result<Self> {
         if !dir.is_dir() {
-            return Err(Error::bad_model(dir, "no such model folder"));
+            return Err(crate::model_dir::missing(dir));
         }
         Ok(Perplexity { analyzer: Analyzer::open(dir, Lookup::Raw)? })
     }

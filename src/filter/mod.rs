@@ -151,8 +151,9 @@ impl Filter {
                             Verdict::Scored { quality, flagged_share, .. } => (*quality, *flagged_share),
                             Verdict::Bad(_) => (f32::NAN, f32::NAN),
                         };
-                        spool.write_all(&q.to_le_bytes())?;
-                        spool.write_all(&f.to_le_bytes())
+                        let spooled =
+                            spool.write_all(&q.to_le_bytes()).and_then(|()| spool.write_all(&f.to_le_bytes()));
+                        spooled.map_err(|e| Error::io(std::env::temp_dir(), e))
                     })?;
                     replayable.push(input);
                 }
@@ -180,13 +181,16 @@ impl Filter {
         input: &Path,
         stats: &mut Stats,
         observer: &mut dyn Observer,
-        each: &mut (dyn FnMut(&mut Stats, &RawLine, &Verdict) -> std::io::Result<()> + Send),
+        each: &mut (dyn FnMut(&mut Stats, &RawLine, &Verdict) -> Result<()> + Send),
     ) -> Result<()> {
         let name = display(input);
         let counter = Arc::new(AtomicU64::new(0));
         let mut reader = match open_counted(input, counter.clone()) {
             Ok(r) => LineReader::new(r, self.options.max_record_bytes),
             Err(e) => {
+                // An input that cannot be opened counts as one record read and bad, so that
+                // kept + dropped + errors = read still holds.
+                stats.records += 1;
                 stats.errors += 1;
                 observer.bad_record(&name, 0, &e.to_string());
                 return Ok(());
@@ -227,6 +231,8 @@ impl Filter {
                 previous = Some((batch, verdicts));
             }
             if let Some((line, e)) = failed {
+                // The unreadable rest of the input counts as one bad record (see above).
+                stats.records += 1;
                 stats.errors += 1;
                 let hint =
                     if matches!(crate::io::input::Compression::from_path(input), crate::io::input::Compression::None) {
@@ -248,7 +254,7 @@ impl Filter {
         verdicts: &[Verdict],
         stats: &mut Stats,
         observer: &mut dyn Observer,
-        each: &mut (dyn FnMut(&mut Stats, &RawLine, &Verdict) -> std::io::Result<()> + Send),
+        each: &mut (dyn FnMut(&mut Stats, &RawLine, &Verdict) -> Result<()> + Send),
     ) -> Result<()> {
         for (line, verdict) in lines.iter().zip(verdicts) {
             stats.records += 1;
@@ -259,7 +265,7 @@ impl Filter {
                     observer.bad_record(name, line.number, message);
                 }
             }
-            each(stats, line, verdict).map_err(|e| Error::io(name, e))?;
+            each(stats, line, verdict)?;
         }
         stats.bytes += lines.iter().map(|l| l.raw.len() as u64 + 1).sum::<u64>();
         observer.progress(stats);
@@ -275,7 +281,6 @@ impl Filter {
         stats: &mut Stats,
         keeps: impl Fn(f32, f32) -> bool,
     ) -> Result<()> {
-        let name = display(input);
         let Ok(reader) = open_reader(input) else { return Ok(()) }; // reported in pass 1
         let mut reader = LineReader::new(reader, self.options.max_record_bytes);
         let mut raw = Vec::new();
@@ -292,7 +297,7 @@ impl Filter {
             } else {
                 Verdict::Scored { quality: q, flagged_share: f, annotated: None }
             };
-            write_verdict(outputs, stats, &raw, &verdict, &keeps).map_err(|e| Error::io(&name, e))?;
+            write_verdict(outputs, stats, &raw, &verdict, &keeps)?;
         }
         Ok(())
     }
@@ -343,7 +348,7 @@ fn write_verdict(
     raw: &[u8],
     verdict: &Verdict,
     keeps: impl Fn(f32, f32) -> bool,
-) -> std::io::Result<()> {
+) -> Result<()> {
     match verdict {
         Verdict::Scored { annotated: Some(annotated), .. } => {
             stats.kept += 1;

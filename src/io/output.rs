@@ -89,10 +89,11 @@ impl Output {
         &self.name
     }
 
-    pub fn write_line(&mut self, bytes: &[u8]) -> io::Result<()> {
+    /// Writes `bytes` and a line break. An error names this output (not the input being
+    /// read): "kept.jsonl: No space left on device".
+    pub fn write_line(&mut self, bytes: &[u8]) -> Result<()> {
         let writer = self.writer.as_mut().expect("output written after finish");
-        writer.write_all(bytes)?;
-        writer.write_all(b"\n")
+        writer.write_all(bytes).and_then(|()| writer.write_all(b"\n")).map_err(|e| Error::io(&self.name, e))
     }
 
     /// Flushes (and for files: finishes compression, then renames to the final name).

@@ -102,7 +102,7 @@ impl FastChecker {
 
     fn open(dir: &Path, analyzer: fn(&Path, Lookup) -> Result<Analyzer>) -> Result<Self> {
         if !dir.is_dir() {
-            return Err(Error::bad_model(dir, "no such model folder"));
+            return Err(crate::model_dir::missing(dir));
         }
         let analyzer = analyzer(dir, Lookup::Mapped)?;
         let scorer = FastScorer::load(&dir.join(FAST_SCORER_FILE))?;

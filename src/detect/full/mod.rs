@@ -19,7 +19,7 @@ pub mod model;
 
 use super::{spans, Detector, Settings};
 use crate::analysis::{Analyzer, Lookup, Sentence, SentenceKind};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::features::{self, Context, TopicVectors};
 use crate::lm::LanguageModel;
 use crate::model_dir::{default_model_dir, SCORER_FILE, TOPICS_FILE};
@@ -46,10 +46,7 @@ impl Checker {
     /// The model in folder `dir` (`lm.mtlm`, `tokenizer.json`, `scorer.json`, `topics.bin`).
     pub fn with_model(dir: &Path) -> Result<Self> {
         if !dir.is_dir() {
-            return Err(Error::bad_model(
-                dir,
-                "no such model folder (a model folder holds lm.mtlm, tokenizer.json and scorer.json)",
-            ));
+            return Err(crate::model_dir::missing(dir));
         }
         let analyzer = Analyzer::open(dir, Lookup::Mapped)?;
         // The two larger files load side by side (about 15 ms each).
