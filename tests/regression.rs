@@ -187,3 +187,20 @@ fn model_is_found_next_to_an_installed_binary_and_a_missing_one_says_where_it_lo
         assert!(stderr.contains(place), "{place}: {stderr}");
     }
 }
+
+/// A 50 MB single "word" took 3.3 GB of memory (67 times the input) and 14 s: every stage
+/// copied, lower-cased and scanned the whole token. The LM and the features now see at most
+/// `MAX_TOKEN_BYTES` of a token (now 94 MB and 0.5 s), while its span still covers all of it.
+#[test]
+fn a_giant_token_is_looked_at_only_up_to_the_cap_and_reported_whole() {
+    use mtcheck::analysis::MAX_TOKEN_BYTES;
+    let checker = mtcheck::Checker::new().unwrap();
+    let text = format!("Zoë wrote {} here.", "é".repeat(100_000));
+    let doc = checker.analyzer().analyze(&text);
+    let giant = doc.sentences[0].tokens.iter().max_by_key(|t| t.bytes.len()).unwrap();
+    assert_eq!(giant.bytes.len(), 200_000, "the span covers the whole token");
+    assert!(giant.surface.len() <= MAX_TOKEN_BYTES && giant.key.len() <= MAX_TOKEN_BYTES);
+    assert!(text[giant.bytes].starts_with(giant.surface.as_ref()));
+    let report = checker.check(&text);
+    assert_eq!((report.sentences[0].bytes.start, report.sentences[0].bytes.end), (0, text.len()));
+}

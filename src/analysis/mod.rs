@@ -22,7 +22,14 @@ use crate::lm::LanguageModel;
 use crate::model_dir::{LM_FILE, TOKENIZER_FILE};
 use crate::text::{into_lm_key, sentence_spans, Tokenizer};
 use boilerplate::Furniture;
+use std::borrow::Cow;
 use std::path::Path;
+
+/// Tokens longer than this (in bytes) are looked at only up to here (at a character
+/// boundary) by the LM and the features; their byte span still covers all of them, so the
+/// text is reported as written. No word is this long: such tokens are URLs, base64 or junk, and
+/// a 50 MB "word" took 67 times its size in memory when every stage copied it whole.
+pub const MAX_TOKEN_BYTES: usize = 256;
 
 /// How a token's key becomes the word the LM scores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,10 +103,11 @@ impl Analyzer {
         for bytes in sentence_spans(text) {
             sentence.tokens.clear();
             self.tokenizer.tokenize_into(&text[bytes], &mut |t| {
-                let key = into_lm_key(t.text.clone());
+                let surface = capped(t.text);
+                let key = into_lm_key(surface.clone());
                 sentence.tokens.push(ScoredToken {
                     bytes: t.bytes.shifted(bytes.start),
-                    surface: t.text,
+                    surface,
                     key,
                     ..Default::default()
                 })
@@ -120,5 +128,17 @@ impl Analyzer {
             sentence.end_gain = end_log10p - end_unigram;
             each(&mut sentence);
         }
+    }
+}
+
+/// `token` cut to at most [`MAX_TOKEN_BYTES`], at a character boundary.
+fn capped(token: Cow<'_, str>) -> Cow<'_, str> {
+    if token.len() <= MAX_TOKEN_BYTES {
+        return token;
+    }
+    let end = (0..=MAX_TOKEN_BYTES).rev().find(|&i| token.is_char_boundary(i)).unwrap_or(0);
+    match token {
+        Cow::Borrowed(t) => Cow::Borrowed(&t[..end]),
+        Cow::Owned(t) => Cow::Owned(t[..end].to_string()),
     }
 }
