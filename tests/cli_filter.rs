@@ -277,7 +277,9 @@ fn mistakes_in_the_command_get_advice() {
     assert!(stderr.contains("not between 0% and 100%"), "{stderr}");
     let (code, stderr) = run(&["filter", "missing.jsonl", p, "--min-quality", "0.5"]);
     assert_eq!(code, Some(2), "a missing input is an error, the others are still read");
-    assert!(stderr.contains("missing.jsonl") && stderr.contains("read 2 records"), "{stderr}");
+    // The missing input counts as one record read and bad: kept + dropped + errors = read.
+    assert!(stderr.contains("missing.jsonl") && stderr.contains("read 3 records"), "{stderr}");
+    assert!(stderr.contains("errors            1"), "{stderr}");
 }
 
 #[test]

@@ -204,3 +204,45 @@ fn a_giant_token_is_looked_at_only_up_to_the_cap_and_reported_whole() {
     let report = checker.check(&text);
     assert_eq!((report.sentences[0].bytes.start, report.sentences[0].bytes.end), (0, text.len()));
 }
+
+/// Errors that named the wrong thing: `--keep-top` on stdin named its temporary spool file; a
+/// missing input was named twice; a JSON error on line 2 said "line 1 column 27"; a lone
+/// surrogate escape was "not a string".
+#[test]
+fn errors_name_the_right_thing() {
+    let input = b"{\"text\": \"Fine here.\"}\n{\"text\": \"x\", oops}\n{\"text\": \"bad \\ud800 escape\"}\n";
+    let out = mtcheck(&["filter", "-q", "--keep-top", "50%", "-", "-o", "/dev/null"], input);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("<stdin>:2: invalid JSON at column 15: key must be a string"), "{stderr}");
+    assert!(!stderr.contains("line 1") && !stderr.contains("tmp"), "{stderr}");
+    assert!(stderr.contains("<stdin>:3: field \"text\" is a string that cannot be decoded"), "{stderr}");
+    assert!(stderr.contains(r#"lone surrogate escape "\ud800""#), "{stderr}");
+
+    let out = mtcheck(&["filter", "-q", "--min-quality", "0", "/no/such/input.jsonl"], b"");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("/no/such/input.jsonl").count(), 1, "{stderr}");
+}
+
+/// Binary files met while walking a directory made the run fail (exit 2) with a bad record per
+/// line of junk. Like grep and rg, the walk now leaves them out and says so; a binary file
+/// named on the command line is still read (and reported).
+#[test]
+fn binary_files_in_a_walked_directory_are_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), FLUENT).unwrap();
+    let mut junk = b"\x7fELF\x02\x01\x01\0\0\0".to_vec();
+    junk.extend((0..4000u32).flat_map(|i| i.to_le_bytes()));
+    std::fs::write(dir.path().join("b.bin"), &junk).unwrap();
+    let root = dir.path().to_str().unwrap();
+    for args in
+        [vec!["--format", "summary", root], vec!["filter", "-q", "--input-format", "text", "--min-quality", "0", root]]
+    {
+        let out = mtcheck(&args, b"");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("skipped 1 binary file") && stderr.contains("b.bin"), "{stderr}");
+    }
+    let named = dir.path().join("b.bin");
+    let out = mtcheck(&["--format", "summary", named.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2), "a binary file named explicitly is read and reported");
+}

@@ -106,7 +106,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut outcome = Outcome::default();
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
-    let paths = expand_inputs(&paths);
+    let inputs = expand_inputs(&paths);
+    super::note_skipped_binary(&inputs.skipped_binary);
+    let paths = inputs.files;
     if paths.is_empty() {
         eprintln!("mtcheck: no files to check in the directories given");
     }

@@ -123,3 +123,16 @@ pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
             || cause.downcast_ref::<serde_json::Error>().is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
     })
 }
+
+/// Says how many binary files the directory walks left out (as grep does), naming the first.
+pub(crate) fn note_skipped_binary(skipped: &[std::path::PathBuf]) {
+    if let Some(first) = skipped.first() {
+        let n = skipped.len();
+        let files = if n == 1 { "file" } else { "files" };
+        eprintln!(
+            "mtcheck: skipped {n} binary {files} met in directories ({}{}); give a file by name to read it anyway",
+            first.display(),
+            if n > 1 { ", ..." } else { "" }
+        );
+    }
+}

@@ -128,7 +128,7 @@ impl Filter {
         match self.options.keep_top {
             None => {
                 for input in inputs {
-                    self.each_record(input, &mut stats, observer, &mut |stats, line, verdict| {
+                    self.each_record(input, &display(input), &mut stats, observer, &mut |stats, line, verdict| {
                         write_verdict(outputs, stats, &line.raw, verdict, |q, f| self.options.rules.keeps(q, f))
                     })?;
                 }
@@ -140,13 +140,14 @@ impl Filter {
                     std::io::BufWriter::new(tempfile::tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?);
                 let mut stdin_copy = None;
                 let mut replayable = Vec::new();
-                for input in inputs {
-                    let input = if input.as_os_str() == "-" {
+                for given in inputs {
+                    // Stdin is read from a copy, but messages still call it <stdin>.
+                    let input = if given.as_os_str() == "-" {
                         stdin_copy.insert(spool_stdin()?).path().to_path_buf()
                     } else {
-                        input.clone()
+                        given.clone()
                     };
-                    self.each_record(&input, &mut stats, observer, &mut |_, _, verdict| {
+                    self.each_record(&input, &display(given), &mut stats, observer, &mut |_, _, verdict| {
                         let (q, f) = match verdict {
                             Verdict::Scored { quality, flagged_share, .. } => (*quality, *flagged_share),
                             Verdict::Bad(_) => (f32::NAN, f32::NAN),
@@ -179,11 +180,11 @@ impl Filter {
     fn each_record(
         &self,
         input: &Path,
+        name: &str,
         stats: &mut Stats,
         observer: &mut dyn Observer,
         each: &mut (dyn FnMut(&mut Stats, &RawLine, &Verdict) -> Result<()> + Send),
     ) -> Result<()> {
-        let name = display(input);
         let counter = Arc::new(AtomicU64::new(0));
         let mut reader = match open_counted(input, counter.clone()) {
             Ok(r) => LineReader::new(r, self.options.max_record_bytes),
@@ -192,7 +193,11 @@ impl Filter {
                 // kept + dropped + errors = read still holds.
                 stats.records += 1;
                 stats.errors += 1;
-                observer.bad_record(&name, 0, &e.to_string());
+                let message = match e {
+                    Error::Io { cause, .. } => cause.to_string(), // the path is said once, by the observer
+                    other => other.to_string(),
+                };
+                observer.bad_record(&name, 0, &message);
                 return Ok(());
             }
         };

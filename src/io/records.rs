@@ -110,7 +110,7 @@ pub fn json_record<'a>(line: &'a [u8], field: &str) -> Result<Record<'a>, BadRec
     let fields: BTreeMap<String, &RawValue> =
         serde_json::from_str(line).map_err(|e| match serde_json::from_str::<IgnoredAny>(line) {
             Ok(_) => BadRecord::new(None, "not a JSON object".to_string()),
-            Err(_) => BadRecord::new(None, format!("invalid JSON: {e}")),
+            Err(_) => BadRecord::new(None, format!("invalid JSON at column {}: {}", e.column(), without_position(&e))),
         })?;
     let id = fields.get("id").and_then(|raw| serde_json::from_str(raw.get()).ok());
     let Some(raw) = fields.get(field) else {
@@ -118,7 +118,58 @@ pub fn json_record<'a>(line: &'a [u8], field: &str) -> Result<Record<'a>, BadRec
     };
     match serde_json::from_str::<String>(raw.get()) {
         Ok(text) => Ok(Record { text: Cow::Owned(text), id }),
-        Err(_) => Err(BadRecord::new(id, format!("field {field:?} is not a string"))),
+        // A string that does not decode: a lone surrogate escape ("\ud800"), say.
+        Err(e) if raw.get().starts_with('"') => {
+            let why = match lone_surrogate(raw.get()) {
+                Some(escape) => {
+                    format!("it holds the lone surrogate escape \"{escape}\", half of a UTF-16 pair and no character")
+                }
+                None => without_position(&e),
+            };
+            Err(BadRecord::new(id, format!("field {field:?} is a string that cannot be decoded: {why}")))
+        }
+        Err(_) => Err(BadRecord::new(id, format!("field {field:?} is not a string but {}", kind_of(raw.get())))),
+    }
+}
+
+/// A JSON error's message without serde's "at line 1 column N": a record is one line, and its
+/// line number in the file is given beside the message.
+fn without_position(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message,
+    }
+}
+
+/// The first `\uXXXX` escape in JSON string `raw` that is a surrogate without its partner.
+fn lone_surrogate(raw: &str) -> Option<&str> {
+    let escape_at = |i: usize| {
+        let hex = raw.get(i + 2..i + 6).filter(|_| raw[i..].starts_with("\\u"))?;
+        u16::from_str_radix(hex, 16).ok()
+    };
+    let mut i = 0;
+    while let Some(found) = raw.get(i..).and_then(|rest| rest.find('\\')) {
+        let at = i + found;
+        match escape_at(at) {
+            Some(0xD800..=0xDBFF) if escape_at(at + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) => {
+                i = at + 12
+            }
+            Some(0xD800..=0xDFFF) => return raw.get(at..at + 6),
+            _ => i = at + 2, // another escape: skip it, so "\\" is not read as a start
+        }
+    }
+    None
+}
+
+/// What kind of JSON value `raw` is, in words.
+fn kind_of(raw: &str) -> &'static str {
+    match raw.trim_start().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        _ => "a number",
     }
 }
 
@@ -147,7 +198,13 @@ mod tests {
         assert!(message(br#"{"id": 3, "body": "x"}"#).contains("no field \"text\""));
         assert_eq!(json_record(br#"{"id": 3, "body": "x"}"#, "text").err().unwrap().id, Some(serde_json::json!(3)));
         assert!(message(br#"{"text": 5}"#).contains("not a string"));
-        assert!(message(br#"{"text": "x""#).contains("invalid JSON"));
+        assert!(message(br#"{"text": "x""#).contains("invalid JSON at column 12: EOF while parsing an object"));
+        assert!(!message(br#"{"text": "x""#).contains("line 1"), "a record's line is its file line");
+        assert!(message(br#"{"text": null}"#).contains("is not a string but null"));
+        let surrogate = message(br#"{"text": "bad \ud800 escape"}"#);
+        assert!(surrogate.contains(r#"lone surrogate escape "\ud800""#), "{surrogate}");
+        let pair = br#"{"text": "ok \ud83d\ude00 \\ud800"}"#;
+        assert_eq!(json_record(pair, "text").unwrap().text, "ok \u{1F600} \\ud800", "a pair and an escaped backslash");
         assert!(message(b"[1, 2]").contains("not a JSON object"));
         assert!(message(b"{\"text\": \"\xff\"}").contains("invalid UTF-8 at byte 10"));
     }
