@@ -54,6 +54,13 @@ pub fn is_boilerplate(text: &str, lines: &Lines, bytes: ByteSpan, has_prose: boo
     static PHRASES: LazyLock<AhoCorasick> =
         LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(FURNITURE).expect("valid phrases"));
     let sentence = &text[bytes];
+    // A sentence of a hard-wrapped text runs over line breaks: match its phrases on one line.
+    let one_line = if sentence.contains('\n') {
+        std::borrow::Cow::Owned(sentence.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        std::borrow::Cow::Borrowed(sentence)
+    };
+    let sentence = one_line.as_ref();
     if PHRASES.is_match(sentence) || has_handle_or_email(sentence) || is_word_list(sentence) {
         return true;
     }

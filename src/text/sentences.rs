@@ -15,6 +15,7 @@ const MAX_PIECE_BYTES: usize = 16 * 1024;
 /// non-overlapping. Whitespace-only text yields no sentences. Linear time on any input.
 pub fn sentence_spans(text: &str) -> Vec<ByteSpan> {
     let mut spans = Vec::new();
+    let soft = soft_line_breaks(text);
     for piece in pieces(text, MAX_PIECE_BYTES) {
         for b in sentencex::get_sentence_boundaries("en", &text[piece.clone()]) {
             // sentencex documents that these offsets reproduce the sentence; guard anyway so a
@@ -23,11 +24,11 @@ pub fn sentence_spans(text: &str) -> Vec<ByteSpan> {
             if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
                 continue;
             }
-            push_trimmed(text, start..end, &mut spans);
+            push_trimmed(text, start..end, &soft, &mut spans);
         }
     }
     if spans.is_empty() {
-        push_trimmed(text, 0..text.len(), &mut spans);
+        push_trimmed(text, 0..text.len(), &soft, &mut spans);
     }
     spans
 }
@@ -64,11 +65,46 @@ fn pieces(text: &str, max: usize) -> Vec<Range<usize>> {
     out
 }
 
+/// The line breaks of a hard-wrapped text that only wrap a paragraph (byte offsets of their
+/// `\n`, sorted). E-mail, plain-text and scraped articles often come wrapped at a fixed width
+/// (`fold -s -w 60`): there a line break ends no sentence, and the short last line of a
+/// paragraph is not a headline. A text counts as wrapped when at least 4 of its lines run on
+/// into a next line and at least 80% of those reach 60% of the longest line, which is at most
+/// 120 characters; then the breaks after such lines are soft. Headlines, bylines and menus
+/// (short lines of mixed length) and paragraph-a-line text (long lines) are not wrapped.
+fn soft_line_breaks(text: &str) -> Vec<usize> {
+    const MAX_WIDTH: usize = 120;
+    let mut lines = Vec::new(); // (offset of the line's `\n`, if any; its length in characters)
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let newline = line.ends_with('\n').then(|| start + line.len() - 1);
+        lines.push((newline, line.trim_end().chars().count()));
+        start += line.len();
+    }
+    let width = lines.iter().map(|l| l.1).max().unwrap_or(0);
+    if width == 0 || width > MAX_WIDTH {
+        return Vec::new();
+    }
+    let full = |chars: usize| chars * 10 >= width * 6;
+    // Lines followed by a non-blank line: where a wrap could be.
+    let runs_on: Vec<(Option<usize>, usize)> =
+        lines.windows(2).filter(|w| w[0].1 > 0 && w[1].1 > 0).map(|w| w[0]).collect();
+    let full_ones = runs_on.iter().filter(|l| full(l.1)).count();
+    if runs_on.len() < 4 || full_ones * 10 < runs_on.len() * 8 {
+        return Vec::new();
+    }
+    runs_on.iter().filter(|l| full(l.1)).filter_map(|l| l.0).collect()
+}
+
 /// Pushes `range` trimmed of whitespace, split further at line breaks: a line break inside a
-/// "sentence" is a paragraph or list boundary in the text we see (headlines, bylines).
-fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<ByteSpan>) {
+/// "sentence" is a paragraph or list boundary in the text we see (headlines, bylines), unless
+/// it is `soft` (a hard wrap, see [`soft_line_breaks`]).
+fn push_trimmed(text: &str, range: Range<usize>, soft: &[usize], out: &mut Vec<ByteSpan>) {
     let mut line_start = range.start;
     for (i, _) in text[range.clone()].match_indices('\n') {
+        if soft.binary_search(&(range.start + i)).is_ok() {
+            continue; // a hard wrap inside a paragraph, not a boundary
+        }
         push_one(text, line_start..range.start + i, out);
         line_start = range.start + i + 1;
     }
