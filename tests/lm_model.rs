@@ -174,9 +174,12 @@ fn corrupted_tables_never_panic_and_fail_verification() {
     let bytes = good_bytes();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("garbled.mtlm");
+    std::fs::write(&path, &bytes).unwrap();
+    let tables = LanguageModel::open(&path).unwrap().header().sections[mtcheck::lm::storage::format::order_section(2)];
     let mut garbled = bytes.clone();
-    // Scribble over everything after the header: lookups must stay in bounds.
-    for (i, b) in garbled.iter_mut().enumerate().skip(512) {
+    // Scribble over the n-gram tables (checked by `verify`, not on every open): lookups must
+    // stay in bounds.
+    for (i, b) in garbled.iter_mut().enumerate().skip(tables.offset as usize) {
         *b = (i as u8).wrapping_mul(31) ^ 0xA5;
     }
     std::fs::write(&path, &garbled).unwrap();
@@ -190,6 +193,31 @@ fn corrupted_tables_never_panic_and_fail_verification() {
         let _ = lm.word(id);
         let _ = lm.unigram(id);
     }
+    // Read into memory (the crawl filter's way), every section is checked.
+    let err = LanguageModel::open_in_memory(&path).err().expect("refused").to_string();
+    assert!(err.contains("corrupt: section") && err.contains("checksum"), "{err}");
+}
+
+/// Overwriting a model's body with 0xFF was accepted by every open, and turned the spun seed
+/// into "looks machine-translated"; only `lm info --verify` noticed. The sections every query
+/// reads are now checked on open; damaged header bytes are called damage, not endianness.
+#[test]
+fn a_corrupted_body_or_header_is_refused_with_the_right_words() {
+    let mut body = good_bytes();
+    body[512..].fill(0xFF);
+    let err = open_error(&body);
+    assert!(err.contains("corrupt: section") && err.contains("checksum"), "{err}");
+    let mut header = good_bytes();
+    header[12..16].copy_from_slice(&[0xFF; 4]); // the endianness check
+    let err = open_error(&header);
+    assert!(err.contains("corrupt: the header is damaged") && !err.contains("endianness"), "{err}");
+    let mut swapped = good_bytes();
+    swapped[8..12].copy_from_slice(&1u32.to_be_bytes());
+    swapped[12..16].copy_from_slice(&0x0A0B_0C0Du32.to_be_bytes());
+    assert!(open_error(&swapped).contains("other endianness"));
+    let mut magic = good_bytes();
+    magic[0] = b'X';
+    assert!(open_error(&magic).contains("corrupt or not an mtcheck language model"));
 }
 
 #[test]

@@ -119,6 +119,7 @@ pub fn write_binary(model: &NgramModel, path: &Path, bits: u32, keep_ngrams: boo
 }
 
 fn info(args: InfoArgs) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
     let t = Instant::now();
     let model = LanguageModel::open(&args.model)?;
     let open_us = t.elapsed().as_secs_f64() * 1e6;
@@ -127,22 +128,22 @@ fn info(args: InfoArgs) -> Result<ExitCode> {
     let h = model.header();
     let size = std::fs::metadata(&args.model)?.len();
     let total: u64 = h.counts.iter().sum();
-    println!("file\t{}", args.model.display());
-    println!("format version\t{}", h.version);
-    println!("order\t{}", h.order);
-    println!("vocabulary\t{}", h.vocab_size);
+    writeln!(out, "file\t{}", args.model.display())?;
+    writeln!(out, "format version\t{}", h.version)?;
+    writeln!(out, "order\t{}", h.order)?;
+    writeln!(out, "vocabulary\t{}", h.vocab_size)?;
     for n in 1..=h.order as usize {
-        println!("{n}-grams\t{}", h.counts[n - 1]);
+        writeln!(out, "{n}-grams\t{}", h.counts[n - 1])?;
     }
-    println!("value bits\t{}", h.value_bits);
-    println!("n-gram keys stored\t{}", h.has_keys());
-    println!("bytes\t{size}");
-    println!("bytes per n-gram\t{:.2}", size as f64 / total.max(1) as f64);
-    println!("open time\t{open_us:.0} µs");
-    println!("open to first score\t{first_score_us:.0} µs (log10 p(the | <s>) = {first_p})");
+    writeln!(out, "value bits\t{}", h.value_bits)?;
+    writeln!(out, "n-gram keys stored\t{}", h.has_keys())?;
+    writeln!(out, "bytes\t{size}")?;
+    writeln!(out, "bytes per n-gram\t{:.2}", size as f64 / total.max(1) as f64)?;
+    writeln!(out, "open time\t{open_us:.0} µs")?;
+    writeln!(out, "open to first score\t{first_score_us:.0} µs (log10 p(the | <s>) = {first_p})")?;
     if args.verify {
         model.verify()?;
-        println!("checksums\tok");
+        writeln!(out, "checksums\tok")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -170,12 +170,20 @@ impl Header {
             } else {
                 ""
             };
-            return Err(bad(format!("not an mtcheck language model (bad magic){hint}")));
-        }
-        if get_u32(bytes, 12) != ENDIAN_CHECK {
-            return Err(bad("written on a machine of other endianness".into()));
+            return Err(bad(format!("corrupt or not an mtcheck language model (bad magic){hint}")));
         }
         let version = get_u32(bytes, 8);
+        if get_u32(bytes, 12) != ENDIAN_CHECK {
+            // Only a header whose version also reads right byte-swapped was written on a machine
+            // of other endianness; anything else in that field is damage.
+            if get_u32(bytes, 12) == ENDIAN_CHECK.swap_bytes() && version.swap_bytes() == FORMAT_VERSION {
+                return Err(bad("written on a machine of other endianness".into()));
+            }
+            return Err(bad("corrupt: the header is damaged (rebuild or copy the model again)".into()));
+        }
+        if version != FORMAT_VERSION && version > 1000 {
+            return Err(bad("corrupt: the header is damaged (rebuild or copy the model again)".into()));
+        }
         if version != FORMAT_VERSION {
             return Err(bad(format!(
                 "model format version {version}, but this mtcheck reads version {FORMAT_VERSION}; \
@@ -245,10 +253,23 @@ impl Header {
 
 /// Recomputes every section's checksum (reads the whole file).
 pub fn verify_sections(header: &Header, bytes: &[u8], path: &Path) -> Result<()> {
-    for (i, s) in header.sections.iter().enumerate() {
-        let data = &bytes[s.offset as usize..(s.offset + s.len) as usize];
+    verify_these(header, bytes, path, 0..SECTIONS)
+}
+
+/// The sections other than the n-gram tables: the vocabulary, the unigrams and the codebooks,
+/// a few MB that every query reads. Checked on every open (a millisecond or two).
+pub const SMALL_SECTIONS: std::ops::Range<usize> = VOCAB_TEXT..CODEBOOKS + 1;
+
+/// Checks the checksums of sections `which`.
+pub fn verify_these(header: &Header, bytes: &[u8], path: &Path, which: std::ops::Range<usize>) -> Result<()> {
+    for i in which {
+        let s = header.sections[i];
+        let data = bytes.get(s.offset as usize..(s.offset + s.len) as usize).unwrap_or_default();
         if xxhash_rust::xxh3::xxh3_64(data) != s.checksum {
-            return Err(Error::bad_model(path, format!("corrupted: section {i} checksum mismatch")));
+            return Err(Error::bad_model(
+                path,
+                format!("corrupt: section {i} checksum mismatch (rebuild or copy the model again)"),
+            ));
         }
     }
     Ok(())
