@@ -48,6 +48,24 @@ proptest! {
         assert_well_formed(&text, &CHECKER.check(&text));
     }
 
+    /// The hostile shapes of the fuzzing that found issue 12's bugs: mixes of quotes, brackets
+    /// and dots (quadratic sentence splitting), control and escape sequences, long words, RTL
+    /// text and overrides, combining marks, nested quotes, CRLF and hard-wrapped lines.
+    #[test]
+    fn hostile_shapes_never_break_the_invariants(pieces in prop::collection::vec(
+        prop::sample::select(vec![
+            "a", ".", "\"", "(", ")", " ", "a.", "\n", "\n\n", "\r\n", "\t", "\u{0}", "\u{7}", "\u{1b}[31m",
+            "\u{202E}", "שלום", "مرحبا", "e\u{301}\u{302}", "“", "”", "«", "»", "‘’", "((((", "))))", "\"\"\"\"",
+            "The council met on Monday and approved the plan for the night buses of the city",
+            "supercalifragilisticexpialidocious", "https://example.com/a/b?c=d&e=f", "\u{FEFF}", "\u{200B}",
+        ]),
+        0..400,
+    ), long_word in 0usize..3000) {
+        let mut text = pieces.concat();
+        text.push_str(&"x".repeat(long_word));
+        assert_well_formed(&text, &CHECKER.check(&text));
+    }
+
     #[test]
     fn word_salad_with_punctuation_and_unicode(words in prop::collection::vec(
         prop::sample::select(vec!["the", "grows", "Zoë", "“", "”", "\"", ".", "!", "U.S.", "naïve", "日本", "🙂", "\n", "  ", "(", "it", "4.5", "don't"]),
