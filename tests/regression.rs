@@ -293,3 +293,32 @@ fn hard_wrapped_text_reads_like_the_same_text_unwrapped() {
         }
     }
 }
+
+/// The `--highlight` display: the gutter showed one number per line (the lowest sentence on
+/// it), warned in yellow below 0.70 while the flag line is 0.44 (a clean article looked yellow
+/// throughout), explained nothing, dimmed headlines as furniture, and gave reasons as feature
+/// names ("next_context_gain").
+#[test]
+fn highlight_scores_every_sentence_colours_by_the_flag_line_and_speaks_plainly() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let two = "The council met on Monday. It approved the new budget for the city after a long debate.\n";
+    let out = common::mtcheck(&["--highlight", "-"], two.as_bytes());
+    let scored_rows = String::from_utf8(out.stdout).unwrap().lines().filter(|l| l.starts_with("0.")).count();
+    assert_eq!(scored_rows, 2, "one score per sentence, not per line");
+
+    let spun = repo.join("examples/spun.txt");
+    let news = repo.join("examples/news.txt");
+    let (spun, news) = (spun.to_str().unwrap(), news.to_str().unwrap());
+    let out = common::mtcheck(&["--highlight", "--color", "always", spun, news], b"");
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(shown.contains("\x1b[32m0.65\x1b[0m │ The city council"), "0.65 is well above the 0.44 line: green");
+    assert!(shown.contains("\x1b[1;31m0.39\x1b[0m ▌"), "flagged: red");
+    assert!(!shown.contains("\x1b[2mNight Buses"), "a headline is not dimmed");
+    assert_eq!(shown.matches("legend:").count(), 1, "the legend once, after the last document");
+
+    let out = common::mtcheck(&[spun], b"");
+    let lines = String::from_utf8(out.stdout).unwrap();
+    assert!(lines.contains("repeated words") && !lines.contains("next_context_gain"), "{lines}");
+    let out = common::mtcheck(&["--format", "jsonl", spun], b"");
+    assert!(String::from_utf8(out.stdout).unwrap().contains("\"repetition\""), "the JSON keeps the names");
+}

@@ -47,7 +47,9 @@ pub struct CheckArgs {
     /// Files or directories to check (directories are walked in name order, hidden entries
     /// skipped; .gz and .zst accepted); `-` or nothing reads stdin.
     pub paths: Vec<PathBuf>,
-    /// Print the whole text with garbled spans highlighted and a quality gutter.
+    /// Print the whole text with garbled spans highlighted and a quality per sentence in a
+    /// gutter: ▌ and red for flagged sentences (below --threshold), yellow for borderline ones
+    /// (within 0.10 above), "--" for page furniture; a legend follows the last document.
     #[arg(long)]
     pub highlight: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -76,6 +78,8 @@ pub struct CheckArgs {
 struct Outcome {
     flagged: bool,
     errors: usize,
+    /// Documents reported.
+    documents: usize,
 }
 
 /// JSONL records are checked in batches of this many lines (in parallel, printed in order).
@@ -101,7 +105,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let printer = Printer { color };
+    let printer = Printer { color, threshold: checker.threshold().unwrap_or(0.5), width: super::printer::text_width() };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut outcome = Outcome::default();
@@ -136,6 +140,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             outcome.errors += 1;
         }
     }
+    if args.highlight && args.format == Format::Human && outcome.documents > 0 {
+        writeln!(out, "{}", printer.dim(&super::printer::legend(printer.threshold)))?;
+    }
     out.flush()?;
     Ok(ExitCode::from(if outcome.errors > 0 { super::EXIT_ERROR } else { u8::from(outcome.flagged) }))
 }
@@ -161,6 +168,7 @@ fn check_text(
     }
     let report = checker.check(&text);
     outcome.flagged |= report.flagged;
+    outcome.documents += 1;
     let id = Some(serde_json::Value::String(name.clone()));
     write_report(args, printer, &name, &text, &report, id, out)
 }
@@ -243,6 +251,8 @@ fn check_jsonl(
             match checked {
                 Ok((report, text, id)) => {
                     outcome.flagged |= report.flagged;
+                    outcome.documents += 1;
+                    outcome.documents += 1;
                     write_report(args, printer, &here, &text, &report, id, out)?;
                 }
                 Err(BadRecord { id, message: error }) => {

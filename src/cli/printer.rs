@@ -1,6 +1,7 @@
 //! Human output of `mtcheck check`: grep-like lines for flagged sentences, the whole text with
-//! spans highlighted (`--highlight`), and one-line summaries. Colour is decided once by the
-//! caller; without it, spans are bracketed `[[like this]]` so the output stays readable.
+//! spans highlighted (`--highlight`: a score per sentence in a gutter, the text wrapped inside
+//! its column), and one-line summaries. Colour is decided once by the caller; without it, spans
+//! are bracketed `[[like this]]` so the output stays readable.
 
 use mtcheck::report::{Report, SentenceCounts, SentenceKind, SentenceReport, Verdict};
 use mtcheck::text::ByteSpan;
@@ -14,9 +15,39 @@ const RESET: &str = "\x1b[0m";
 
 pub struct Printer {
     pub color: bool,
+    /// Sentences below this quality are flagged (red); up to 0.1 above it, borderline (yellow).
+    pub threshold: f32,
+    /// Columns for the text beside the gutter in `--highlight`.
+    pub width: usize,
+}
+
+/// The gutter's width: "0.65 ▌ ".
+const GUTTER: usize = 7;
+
+/// What `--highlight`'s marks mean, printed once after the last document.
+pub fn legend(threshold: f32) -> String {
+    format!(
+        "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below {threshold:.2}), \
+         yellow: borderline (within 0.10 above); [[garbled words]] (red in colour); -- page furniture, not scored"
+    )
+}
+
+/// The text columns for `--highlight`: the terminal's (or `$COLUMNS`) minus the gutter; 100 in
+/// all when neither is known (a pipe, a file).
+pub fn text_width() -> usize {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok()).or_else(|| {
+        let term = console::Term::stdout();
+        term.is_term().then(|| term.size().1 as usize)
+    });
+    columns.unwrap_or(100).saturating_sub(GUTTER).max(20)
 }
 
 impl Printer {
+    /// `s` dimmed (in colour only).
+    pub fn dim(&self, s: &str) -> String {
+        self.paint(DIM, s)
+    }
+
     fn paint(&self, style: &str, s: &str) -> String {
         if self.color {
             format!("{style}{s}{RESET}")
@@ -30,28 +61,31 @@ impl Printer {
     fn marked(&self, text: &str, sentences: &[&SentenceReport], range: ByteSpan) -> String {
         let mut out = String::new();
         let mut at = range.start;
+        // Spans crossing the range's ends (a wrapped row) are marked for their part inside it.
         let spans = sentences
             .iter()
             .flat_map(|s| &s.spans)
-            .filter(|s| s.bytes.start >= range.start && s.bytes.end <= range.end);
+            .filter(|s| s.bytes.start < range.end && s.bytes.end > range.start)
+            .map(|s| ByteSpan::new(s.bytes.start.max(range.start), s.bytes.end.min(range.end)));
         for span in spans {
-            out.push_str(&text[at..span.bytes.start]);
-            let garbled = &text[span.bytes];
+            out.push_str(&text[at..span.start]);
+            let garbled = &text[span];
             if self.color {
                 out.push_str(&self.paint(RED, garbled));
             } else {
                 let _ = write!(out, "[[{garbled}]]");
             }
-            at = span.bytes.end;
+            at = span.end;
         }
         out.push_str(&text[at..range.end]);
         out
     }
 
+    /// A quality, coloured by the flag line: red flagged, yellow borderline, else green.
     fn quality(&self, q: f32, flagged: bool) -> String {
         let style = if flagged {
             RED
-        } else if q < 0.7 {
+        } else if q < self.threshold + 0.1 {
             YELLOW
         } else {
             GREEN
@@ -66,7 +100,8 @@ impl Printer {
         for s in report.sentences.iter().filter(|s| s.flagged) {
             let line = lines.number(s.bytes.start);
             let sentence = self.marked(text, &[s], s.bytes).replace('\n', " ");
-            let reasons: Vec<&str> = s.spans.iter().flat_map(|sp| sp.reasons.iter().copied()).collect();
+            let reasons: Vec<&str> =
+                s.spans.iter().flat_map(|sp| sp.reasons.iter().map(|r| mtcheck::features::in_words(r))).collect();
             let mut why = String::new();
             if !reasons.is_empty() {
                 let mut uniq: Vec<&str> = Vec::new();
@@ -82,8 +117,9 @@ impl Printer {
         out
     }
 
-    /// The whole text, line by line, with the lowest sentence quality of each line in a
-    /// gutter, garbled spans highlighted and page furniture dimmed.
+    /// The whole text with a quality per sentence in a gutter, garbled spans highlighted, each
+    /// sentence starting a row and wrapped inside the text column. Line breaks of the text are
+    /// kept; page furniture gets "--" instead of a score.
     pub fn highlight(&self, text: &str, report: &Report) -> String {
         let mut out = String::new();
         let mut start = 0;
@@ -93,21 +129,51 @@ impl Printer {
             let first = report.sentences.partition_point(|s| s.bytes.end <= start);
             let on_line: Vec<&SentenceReport> =
                 report.sentences[first..].iter().take_while(|s| s.bytes.start < end.max(start + 1)).collect();
-            let prose: Vec<_> = on_line.iter().filter(|s| s.kind == SentenceKind::Prose).collect();
-            let gutter = match prose.iter().min_by(|a, b| a.quality.total_cmp(&b.quality)) {
-                Some(s) => format!("{} {} ", self.quality(s.quality, s.flagged), if s.flagged { "▌" } else { "│" }),
-                None if !on_line.is_empty() => format!("{} │ ", self.paint(DIM, " -- ")),
-                None => "     │ ".to_string(),
-            };
-            let body = if !on_line.is_empty() && prose.is_empty() {
-                self.paint(DIM, &text[start..end])
-            } else {
-                self.marked(text, &on_line, ByteSpan::new(start, end))
-            };
-            let _ = writeln!(out, "{gutter}{body}");
+            if on_line.is_empty() {
+                self.rows(&mut out, text, &[], ByteSpan::new(start, end), "     │ ".to_string());
+            }
+            for (i, s) in on_line.iter().enumerate() {
+                // A sentence's row runs to the next sentence on the line (or the line's end); the
+                // first also takes what comes before it on the line.
+                let from = if i == 0 { start } else { s.bytes.start.max(start) };
+                let to = on_line.get(i + 1).map_or(end, |next| next.bytes.start.min(end));
+                let gutter = if s.bytes.start < start {
+                    "     │ ".to_string() // a sentence wrapped over from the line before
+                } else if s.kind == SentenceKind::Boilerplate {
+                    format!("{} │ ", self.paint(DIM, " -- "))
+                } else {
+                    format!("{} {} ", self.quality(s.quality, s.flagged), if s.flagged { "▌" } else { "│" })
+                };
+                self.rows(&mut out, text, &[s], ByteSpan::new(from, to), gutter);
+            }
             start += line.len();
         }
         out
+    }
+
+    /// `text[range]` wrapped at spaces into rows of at most `self.width` characters, the first
+    /// row after `gutter`, the others after an empty one.
+    fn rows(&self, out: &mut String, text: &str, sentences: &[&SentenceReport], range: ByteSpan, gutter: String) {
+        let piece = &text[range];
+        let trimmed_end = range.start + piece.trim_end().len();
+        let mut row_start = range.start + (piece.len() - piece.trim_start().len());
+        let mut gutter = gutter;
+        loop {
+            let rest = &text[row_start..trimmed_end];
+            let mut row_end = trimmed_end;
+            if rest.chars().count() > self.width {
+                let limit = rest.char_indices().nth(self.width).map_or(rest.len(), |(i, _)| i);
+                // Break at the last space that fits, else (one very long word) at the limit.
+                row_end = row_start + rest[..limit].rfind(' ').filter(|&i| i > 0).unwrap_or(limit);
+            }
+            let body = self.marked(text, sentences, ByteSpan::new(row_start, row_end));
+            let _ = writeln!(out, "{gutter}{}", body.trim_end());
+            gutter = "     │ ".to_string();
+            row_start = row_end + (text[row_end..trimmed_end].len() - text[row_end..trimmed_end].trim_start().len());
+            if row_start >= trimmed_end {
+                break;
+            }
+        }
     }
 
     /// The article's verdict in one line.

@@ -40,6 +40,8 @@ pub trait Detector: Send + Sync {
     fn check(&self, text: &str) -> Report;
     /// Whether its reports carry garbled spans (the fast scorer's do not).
     fn marks_spans(&self) -> bool;
+    /// The quality below which it flags a sentence (None: it flags by another rule).
+    fn threshold(&self) -> Option<f32>;
 }
 
 /// The detectors there are.

@@ -80,6 +80,10 @@ impl Detector for Perplexity {
     fn marks_spans(&self) -> bool {
         true
     }
+
+    fn threshold(&self) -> Option<f32> {
+        None
+    }
 }
 
 fn to_quality(mean_log10: f32) -> f32 {

@@ -117,6 +117,30 @@ pub static FEATURES: &[Feature] = &[
     quote_balance::FEATURE,
 ];
 
+/// A feature's name in words a reader understands, for the human output (the JSON keeps the
+/// names). Unknown names are returned as they are.
+pub fn in_words(name: &str) -> &str {
+    match name {
+        "lm_surprisal" => "improbable word",
+        "lm_window" => "improbable stretch",
+        "context_gain" => "does not fit the words before",
+        "next_context_gain" => "the next word does not follow",
+        "ngram_order" => "unusual word sequence",
+        "unknown_word" => "unknown word",
+        "word_rarity" => "rare word",
+        "foreign_shape" => "looks foreign or transliterated",
+        "repetition" => "repeated words",
+        "off_topic" => "off the article's topic",
+        "doc_recurrence" => "word used nowhere else",
+        "punctuation" => "odd punctuation",
+        "casing" => "odd capitals",
+        "function_words" => "misused small word",
+        "quote_balance" => "unbalanced quotes",
+        "context" => "garbled in context",
+        other => other,
+    }
+}
+
 /// The token features, in column order.
 pub fn token_features() -> impl Iterator<Item = &'static Feature> {
     FEATURES.iter().filter(|f| f.is_token())

@@ -143,6 +143,10 @@ impl Detector for FastChecker {
     fn marks_spans(&self) -> bool {
         false
     }
+
+    fn threshold(&self) -> Option<f32> {
+        Some(self.threshold)
+    }
 }
 
 /// Calls `each(sentence, input row)` for every sentence of `text` that has tokens.

@@ -158,4 +158,8 @@ impl Detector for Checker {
     fn marks_spans(&self) -> bool {
         true
     }
+
+    fn threshold(&self) -> Option<f32> {
+        Some(self.threshold)
+    }
 }
