@@ -322,3 +322,59 @@ fn highlight_scores_every_sentence_colours_by_the_flag_line_and_speaks_plainly()
     let out = common::mtcheck(&["--format", "jsonl", spun], b"");
     assert!(String::from_utf8(out.stdout).unwrap().contains("\"repetition\""), "the JSON keeps the names");
 }
+
+/// Sentence splitting took time growing faster than the square of the text on a mix of
+/// `a . " ( )`: 100 KB 0.2 s, 400 KB 6.9 s, 1 MB 47 s, 5 MB minutes, so one hostile record could
+/// stall a crawl. It is linear now (2 MB: under a second; scripts/hostile-bench.sh measures
+/// the ratio). This is a hang guard, not a speed target: the old code took over 6 minutes here.
+#[test]
+fn sentence_splitting_of_hostile_text_is_not_super_quadratic() {
+    let mut state = 1u64;
+    let text: String = (0..2_000_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ['a', '.', '"', '(', ')', ' '][(state % 6) as usize]
+        })
+        .collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mtcheck"))
+        .args(["tokenize", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, text.as_bytes()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            child.kill().ok();
+            panic!("splitting 2 MB of hostile text did not finish in 2 minutes: super-linear again");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    writer.join().unwrap().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+/// Setup friction: `--help` now says what the exit codes mean, gives examples and says where
+/// the model is looked for (it sent readers to DESIGN.md outside the repository).
+#[test]
+fn help_lists_exit_codes_examples_and_the_model_lookup() {
+    let out = mtcheck(&["--help"], b"");
+    let help = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "Exit codes",
+        "0 nothing flagged, 1 something flagged, 2 an error",
+        "Examples:",
+        "--highlight",
+        "MTCHECK_MODEL_DIR",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+}
