@@ -86,7 +86,7 @@ fn offsets_are_right_after_multibyte_text() {
     for (s, j) in r.sentences.iter().zip(&json.sentences) {
         for (span, js) in s.spans.iter().zip(&j.spans) {
             let by_chars: String = chars[js.char_start..js.char_end].iter().collect();
-            assert_eq!(by_chars, &text[span.bytes.clone()]);
+            assert_eq!(by_chars, &text[span.bytes]);
         }
     }
     assert!(json.sentences.iter().any(|s| !s.spans.is_empty()), "expected spans with every gate open");

@@ -45,7 +45,7 @@ fn page_furniture_of_001_is_boilerplate() {
         let s = r
             .sentences
             .iter()
-            .find(|s| text[s.bytes.clone()].contains(needle))
+            .find(|s| text[s.bytes].contains(needle))
             .unwrap_or_else(|| panic!("no sentence with {needle:?}"));
         (s.kind, s.flagged)
     };
@@ -74,7 +74,7 @@ fn the_tautology_scores_below_the_original_article() {
     let (text, r) = check("003");
     let original = mean_prose_quality(&check("000").1);
     for needle in ["Anti-retroviral treatment will grow as it grows"] {
-        let s = r.sentences.iter().find(|s| text[s.bytes.clone()].contains(needle)).unwrap();
+        let s = r.sentences.iter().find(|s| text[s.bytes].contains(needle)).unwrap();
         assert!(s.quality < original, "{needle:?}: {} vs 000's mean {original}", s.quality);
     }
 }

@@ -197,7 +197,7 @@ impl Filter {
                     Error::Io { cause, .. } => cause.to_string(), // the path is said once, by the observer
                     other => other.to_string(),
                 };
-                observer.bad_record(&name, 0, &message);
+                observer.bad_record(name, 0, &message);
                 return Ok(());
             }
         };
@@ -223,7 +223,7 @@ impl Filter {
                     || match previous.take() {
                         Some((lines, verdicts)) => {
                             progress(stats);
-                            self.emit(&name, &lines, &verdicts, stats, observer, each)
+                            self.emit(name, &lines, &verdicts, stats, observer, each)
                         }
                         None => Ok(()),
                     },
@@ -245,7 +245,7 @@ impl Filter {
                     } else {
                         " (truncated or corrupt compressed file?)"
                     };
-                observer.bad_record(&name, line, &format!("read error: {e}{hint}; the rest of this input is skipped"));
+                observer.bad_record(name, line, &format!("read error: {e}{hint}; the rest of this input is skipped"));
             }
             Ok(())
         })
