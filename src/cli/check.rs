@@ -82,6 +82,14 @@ struct Outcome {
     documents: usize,
 }
 
+impl Outcome {
+    /// Counts a document reported.
+    fn add(&mut self, report: &Report) {
+        self.flagged |= report.flagged;
+        self.documents += 1;
+    }
+}
+
 /// JSONL records are checked in batches of this many lines (in parallel, printed in order).
 const BATCH: usize = 256;
 
@@ -167,8 +175,7 @@ fn check_text(
         eprintln!("mtcheck: {name}: empty input, nothing to check");
     }
     let report = checker.check(&text);
-    outcome.flagged |= report.flagged;
-    outcome.documents += 1;
+    outcome.add(&report);
     let id = Some(serde_json::Value::String(name.clone()));
     write_report(args, printer, &name, &text, &report, id, out)
 }
@@ -250,8 +257,7 @@ fn check_jsonl(
             let here = format!("{name}:{n}");
             match checked {
                 Ok((report, text, id)) => {
-                    outcome.flagged |= report.flagged;
-                    outcome.documents += 1;
+                    outcome.add(&report);
                     outcome.documents += 1;
                     write_report(args, printer, &here, &text, &report, id, out)?;
                 }
