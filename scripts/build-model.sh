@@ -11,6 +11,10 @@
 #     (reports/accuracy.md).
 #  4. fast_scorer.json: the filter's fast scorer (one forest over sentence statistics), same
 #     train files, fragments and calibration text.
+#  5. document.json: the document verdict (P(MT) of a document from the means of sentence
+#     signals), trained on WMT21/WMT24 original English from ../shared/data/train cut into
+#     10-segment documents and the same documents round-tripped by Apertium through Spanish
+#     and Catalan (scripts/build-document-sets.py; installs the apertium packages if missing).
 # Takes about 4 minutes and 5 GB of RAM on 2 cores. Deterministic: the same inputs give the
 # same files. usage: scripts/build-model.sh [--scorer-only]
 set -euo pipefail
@@ -38,4 +42,6 @@ fi
   --clean target/lm-data/heldout-wiki.txt --clean-paragraphs 4000 \
   --fragments target/lm-data/heldout-wiki.txt \
   --trees 100 --depth 4 --learning-rate 0.1 --threshold 0.44
+scripts/build-document-sets.py
+./target/release/mtcheck train document target/document-sets/spun-train.jsonl
 du -b models/en/*

@@ -20,6 +20,8 @@ pub const SCORER_FILE: &str = "scorer.json";
 pub const FAST_SCORER_FILE: &str = "fast_scorer.json";
 /// File name of the topic vectors inside a model folder.
 pub const TOPICS_FILE: &str = "topics.bin";
+/// The full detector's document verdict (P(machine-translated) of a document).
+pub const DOCUMENT_FILE: &str = "document.json";
 
 const ENV: &str = "$MTCHECK_MODEL_DIR";
 

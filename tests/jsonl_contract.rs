@@ -16,6 +16,8 @@ struct Document {
     id: Option<Value>,
     quality: f64,
     flagged: bool,
+    p_mt: Option<f64>,
+    verdict: String,
     sentences: Vec<Sentence>,
 }
 
@@ -43,7 +45,7 @@ struct Span {
     reasons: Vec<String>,
 }
 
-const DOCUMENT_FIELDS: &[&str] = &["id", "quality", "flagged", "sentences"];
+const DOCUMENT_FIELDS: &[&str] = &["id", "quality", "flagged", "p_mt", "verdict", "sentences"];
 const SENTENCE_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "kind", "quality", "flagged", "spans"];
 const SPAN_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "score", "reasons"];
 
@@ -76,6 +78,16 @@ fn check_line(line: &str, text: &str) -> Document {
     let doc: Document = serde_json::from_str(line).unwrap();
     assert_score(doc.quality);
     assert_eq!(doc.flagged, doc.sentences.iter().any(|s| s.flagged));
+    let prose = doc.sentences.iter().filter(|s| s.kind == "prose").count();
+    match doc.p_mt {
+        Some(p) => {
+            assert_score(p);
+            assert!(prose >= mtcheck::report::MIN_SENTENCES, "P(MT) of a text too short to judge");
+            assert_eq!(doc.verdict.starts_with("likely machine-translated"), p >= 0.5, "{}", doc.verdict);
+        }
+        None => assert!(prose < mtcheck::report::MIN_SENTENCES, "the full detector gives P(MT) from 3 sentences"),
+    }
+    assert!(!doc.verdict.is_empty());
     let mut previous_end = 0;
     for s in &doc.sentences {
         assert!(previous_end <= s.start && s.start < s.end && s.end <= text.len(), "sentences sorted, disjoint");
@@ -118,6 +130,8 @@ fn text_files_get_one_line_each_that_follows_the_contract() {
         // plus f32 rounding).
         let report = checker.check(&text);
         assert_abs_diff_eq!(doc.quality, report.quality as f64, epsilon = 6e-5);
+        assert_abs_diff_eq!(doc.p_mt.unwrap(), report.p_mt.unwrap() as f64, epsilon = 6e-5);
+        assert_eq!(doc.verdict, report.verdict_text());
         assert_eq!(doc.sentences.len(), report.sentences.len());
         for (s, r) in doc.sentences.iter().zip(&report.sentences) {
             assert_eq!((s.start, s.end, s.flagged), (r.bytes.start, r.bytes.end, r.flagged));

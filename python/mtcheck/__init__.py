@@ -83,14 +83,19 @@ class Checker:
         max_flagged: Optional[float] = None,
         scorer: str = "full",
         threads: Optional[int] = None,
+        max_p_mt: Optional[float] = None,
     ) -> list:
         """For every text, the ``"mtcheck"`` object of ``mtcheck filter --annotate`` (dolma
-        attribute style: quality, sentences, flagged_sentences, spans, keep) plus ``verdict``,
-        the document verdict in words. ``keep`` applies ``min_quality`` / ``max_flagged``."""
+        attribute style: quality, p_mt, sentences, flagged_sentences, spans, keep) plus
+        ``verdict``, the document verdict in words. ``keep`` applies ``min_quality`` /
+        ``max_flagged`` / ``max_p_mt`` (P(machine-translated) of the document; the full scorer
+        only, texts under 3 sentences have none and pass)."""
         if scorer not in ("full", "fast"):
             raise ValueError(f"scorer must be 'full' or 'fast', not {scorer!r}")
         out = []
-        rows = self._inner.annotate_batch(_texts(texts), min_quality, max_flagged, scorer == "fast", threads)
+        if max_p_mt is not None and scorer == "fast":
+            raise ValueError("max_p_mt needs the full scorer's document verdict; the fast scorer gives no p_mt")
+        rows = self._inner.annotate_batch(_texts(texts), min_quality, max_flagged, scorer == "fast", threads, max_p_mt)
         for annotation, verdict in rows:
             a = json.loads(annotation)
             a["verdict"] = verdict

@@ -5,7 +5,7 @@
 
 use mtcheck::detect::full::Checker as FullChecker;
 use mtcheck::filter::annotate::annotation;
-use mtcheck::filter::Rules;
+use mtcheck::filter::{Rules, Scores};
 use mtcheck::report::Report;
 use mtcheck::FastChecker;
 use pyo3::create_exception;
@@ -127,10 +127,10 @@ impl Checker {
         py: Python<'_>,
         texts: Vec<String>,
         threads: Option<usize>,
-    ) -> PyResult<Vec<(String, &'static str)>> {
+    ) -> PyResult<Vec<(String, String)>> {
         map_texts(py, texts, threads, |t| {
             let report = self.report(t);
-            (json(t, &report), report.verdict().words())
+            (json(t, &report), report.verdict_text())
         })
     }
 
@@ -143,7 +143,8 @@ impl Checker {
 
     /// For every text: the `--annotate` object as JSON (with `keep` by the rules given) and
     /// the document verdict in words. `fast` scores with the fast scorer (no spans).
-    #[pyo3(signature = (texts, min_quality=None, max_flagged=None, fast=false, threads=None))]
+    #[pyo3(signature = (texts, min_quality=None, max_flagged=None, fast=false, threads=None, max_p_mt=None))]
+    #[allow(clippy::too_many_arguments)] // the Python keyword arguments
     fn annotate_batch(
         &self,
         py: Python<'_>,
@@ -152,16 +153,17 @@ impl Checker {
         max_flagged: Option<f32>,
         fast: bool,
         threads: Option<usize>,
-    ) -> PyResult<Vec<(String, &'static str)>> {
-        let rules = Rules { min_quality, max_flagged };
+        max_p_mt: Option<f32>,
+    ) -> PyResult<Vec<(String, String)>> {
+        let rules = Rules { min_quality, max_flagged, max_p_mt };
         let fast = if fast { Some(self.fast()?) } else { None };
         map_texts(py, texts, threads, |t| {
             let report = match fast {
                 Some(f) => f.check(t),
                 None => self.report(t),
             };
-            let keep = rules.keeps(report.quality, report.flagged_share());
-            (annotation(t, &report, Some(keep)).to_string(), report.verdict().words())
+            let keep = rules.keeps(Scores::of(&report));
+            (annotation(t, &report, Some(keep)).to_string(), report.verdict_text())
         })
     }
 }

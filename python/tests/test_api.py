@@ -46,7 +46,7 @@ def test_fast_scores_and_annotations(checker):
     assert len(fast) == 2 and all(0.0 <= q <= 1.0 for q in fast)
     annotations = checker.annotate(texts, min_quality=0.5)
     for a, report in zip(annotations, checker.check_batch(texts)):
-        assert set(a) == {"quality", "sentences", "flagged_sentences", "spans", "keep", "verdict"}
+        assert set(a) == {"quality", "p_mt", "sentences", "flagged_sentences", "spans", "keep", "verdict"}
         assert a["quality"] == report["quality"]
         assert a["keep"] == (a["quality"] >= 0.5)
         assert a["verdict"] in ("no garbled sentences found", "mostly fluent, with garbled sentences", "looks machine-translated or spun")

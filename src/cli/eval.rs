@@ -63,9 +63,10 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let mut out = stdout.lock();
     writeln!(
         out,
-        "| set | n | pearson | spearman | auc_mt | word_mcc | word_flag_rate | fp_sentence_rate | fp_span_rate |"
+        "| set | n | pearson | spearman | auc_mt | word_mcc | word_flag_rate | fp_sentence_rate | fp_span_rate \
+         | auc_p_mt | mt_called | human_called | mt_3_flagged | human_flagged |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")?;
     for set in &args.sets {
         let records = read_set(set)?;
         let predictions: Vec<ReportJson> =
@@ -88,7 +89,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
 fn row(name: &str, m: &Metrics) -> String {
     let f = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{v:.3}"));
     format!(
-        "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
         m.n,
         f(m.pearson),
         f(m.spearman),
@@ -96,6 +97,11 @@ fn row(name: &str, m: &Metrics) -> String {
         f(m.word_mcc),
         f(m.word_flag_rate),
         f(m.fp_sentence_rate),
-        f(m.fp_span_rate)
+        f(m.fp_span_rate),
+        f(m.auc_p_mt),
+        f(m.mt_called_rate),
+        f(m.human_called_rate),
+        f(m.mt_3_flagged_rate),
+        f(m.human_flagged_rate)
     )
 }

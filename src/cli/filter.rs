@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScorerChoice {
-    /// The fast scorer unless --annotate asks for spans, then the detector.
+    /// The fast scorer unless --annotate asks for spans or --max-p-mt for a document verdict,
+    /// then the detector.
     Auto,
     /// One small forest over sentence statistics: qualities and flags, no spans.
     Fast,
@@ -50,6 +51,11 @@ pub struct FilterArgs {
     /// Keep documents with at most this share (0–1) of their sentences flagged.
     #[arg(long)]
     pub max_flagged: Option<f32>,
+    /// Keep documents whose P(machine-translated or spun) is at most this (0–1); needs the
+    /// full detector (chosen unless --scorer fast). Documents under 3 sentences have no
+    /// P(MT) and pass.
+    #[arg(long)]
+    pub max_p_mt: Option<f32>,
     /// Keep the best share of documents, e.g. 70% (reads the input twice, scores it once).
     #[arg(long, value_parser = parse_percent)]
     pub keep_top: Option<f64>,
@@ -103,7 +109,8 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
     }
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
-    let full = args.scorer == ScorerChoice::Full || (args.scorer == ScorerChoice::Auto && args.annotate);
+    let full = args.scorer == ScorerChoice::Full
+        || (args.scorer == ScorerChoice::Auto && (args.annotate || args.max_p_mt.is_some()));
     let kind = if full { DetectorKind::Full } else { DetectorKind::Fast };
     let detector = detect::open(kind, &dir, Default::default())
         .with_context(|| format!("loading the model in {}", dir.display()))?;
@@ -116,7 +123,7 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
                 FilterInputFormat::Jsonl => InputFormat::Jsonl,
             },
             field: args.field.clone(),
-            rules: Rules { min_quality: args.min_quality, max_flagged: args.max_flagged },
+            rules: Rules { min_quality: args.min_quality, max_flagged: args.max_flagged, max_p_mt: args.max_p_mt },
             keep_top: args.keep_top,
             annotate: args.annotate,
             max_record_bytes: args.max_record_bytes,
@@ -175,15 +182,25 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
 }
 
 fn check_args(args: &FilterArgs) -> Result<()> {
-    for (name, value) in [("--min-quality", args.min_quality), ("--max-flagged", args.max_flagged)] {
+    for (name, value) in
+        [("--min-quality", args.min_quality), ("--max-flagged", args.max_flagged), ("--max-p-mt", args.max_p_mt)]
+    {
         if let Some(v) = value {
             if !(0.0..=1.0).contains(&v) {
                 bail!("{name} must be between 0 and 1, not {v}");
             }
         }
     }
-    if args.min_quality.is_none() && args.max_flagged.is_none() && args.keep_top.is_none() && !args.annotate {
-        bail!("say what to keep: --min-quality Q (e.g. 0.6), --keep-top 70%, --max-flagged 0.2, or --annotate to keep everything with its scores");
+    if args.min_quality.is_none()
+        && args.max_flagged.is_none()
+        && args.max_p_mt.is_none()
+        && args.keep_top.is_none()
+        && !args.annotate
+    {
+        bail!("say what to keep: --min-quality Q (e.g. 0.6), --keep-top 70%, --max-flagged 0.2, --max-p-mt 0.5, or --annotate to keep everything with its scores");
+    }
+    if args.max_p_mt.is_some() && args.scorer == ScorerChoice::Fast {
+        bail!("--max-p-mt needs the full detector's document verdict; the fast scorer gives no P(MT) (use --scorer full or auto)");
     }
     if args.annotate && args.keep_top.is_some() {
         bail!("--annotate keeps every record; with it, use --min-quality or --max-flagged to set the \"keep\" field (--keep-top's cut is only known at the end)");

@@ -8,6 +8,7 @@ mod lm;
 mod model;
 mod printer;
 mod train;
+mod train_document;
 mod train_fast;
 mod train_scorer;
 

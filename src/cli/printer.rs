@@ -178,18 +178,15 @@ impl Printer {
 
     /// The article's verdict in one line.
     pub fn verdict(&self, name: &str, report: &Report) -> String {
-        let verdict = report.verdict();
-        let colour = match verdict {
-            Verdict::NothingFound => GREEN,
+        let colour = match report.verdict() {
+            Verdict::NothingFound | Verdict::TooShort => GREEN,
             Verdict::SomeGarbled => YELLOW,
             Verdict::MachineTranslated => RED,
         };
-        let words = self.paint(colour, verdict.words());
-        let SentenceCounts { prose, flagged, furniture } = report.counts();
+        let words = self.paint(colour, &report.verdict_text());
+        let SentenceCounts { furniture, .. } = report.counts();
+        let p_mt = report.p_mt.map(|p| format!(", P(MT) {p:.2}")).unwrap_or_default();
         let extra = if furniture > 0 { format!(", {furniture} boilerplate") } else { String::new() };
-        format!(
-            "{name}: {words}: quality {}, {flagged} of {prose} sentences flagged{extra}",
-            self.quality(report.quality, report.flagged)
-        )
+        format!("{name}: {words} (quality {}{p_mt}{extra})", self.quality(report.quality, report.flagged))
     }
 }

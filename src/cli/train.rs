@@ -24,6 +24,9 @@ pub enum TrainCommand {
     /// Train the fast scorer `mtcheck filter` uses (one small forest over sentence
     /// statistics); writes fast_scorer.json into the model folder.
     Fast(super::train_fast::TrainFastArgs),
+    /// Train the document verdict (P(machine-translated) of a whole document, from the mean
+    /// of sentence signals) on labelled documents; writes document.json into the model folder.
+    Document(super::train_document::TrainDocumentArgs),
 }
 
 #[derive(Args)]
@@ -71,6 +74,7 @@ pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
         TrainCommand::Scorer(args) => super::train_scorer::train_scorer(args),
         TrainCommand::Topics(args) => super::train_scorer::train_topics(args),
         TrainCommand::Fast(args) => super::train_fast::train_fast(args),
+        TrainCommand::Document(args) => super::train_document::train_document(args),
     }
 }
 

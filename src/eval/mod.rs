@@ -20,6 +20,16 @@ pub struct Metrics {
     pub fp_sentence_rate: Option<f64>,
     /// Share of clean documents with at least one span.
     pub fp_span_rate: Option<f64>,
+    /// AUC of P(MT) (the document verdict) for MT vs human records that have one.
+    pub auc_p_mt: Option<f64>,
+    /// Share of MT records the verdict calls machine-translated (P(MT) at or above 0.5).
+    pub mt_called_rate: Option<f64>,
+    /// Share of human records the verdict calls machine-translated.
+    pub human_called_rate: Option<f64>,
+    /// Share of MT records with at least 3 flagged sentences.
+    pub mt_3_flagged_rate: Option<f64>,
+    /// Share of human records with any flagged sentence.
+    pub human_flagged_rate: Option<f64>,
 }
 
 /// Scores `predictions` (one per record, in order) against `records`.
@@ -37,6 +47,23 @@ pub fn evaluate(records: &[EvalRecord], predictions: &[ReportJson]) -> Metrics {
     if l.iter().any(|&x| x) && l.iter().any(|&x| !x) {
         m.auc_mt = Some(metrics::auc(&s, &l));
     }
+    let (p, l): (Vec<f64>, Vec<bool>) =
+        pairs.clone().filter_map(|(r, p)| Some((p.p_mt? as f64, r.is_mt? == 1))).unzip();
+    if l.iter().any(|&x| x) && l.iter().any(|&x| !x) {
+        m.auc_p_mt = Some(metrics::auc(&p, &l));
+    }
+    let called = |p: &ReportJson| p.p_mt.is_some_and(|x| x >= crate::report::MT_LINE);
+    let flagged = |p: &ReportJson| p.sentences.iter().filter(|s| s.flagged).count();
+    let share = |is_mt: u8, test: &dyn Fn(&ReportJson) -> bool| {
+        let docs: Vec<&ReportJson> = pairs.clone().filter(|(r, _)| r.is_mt == Some(is_mt)).map(|(_, p)| p).collect();
+        (!docs.is_empty()).then(|| docs.iter().filter(|p| test(p)).count() as f64 / docs.len() as f64)
+    };
+    if !p.is_empty() {
+        m.mt_called_rate = share(1, &called);
+        m.human_called_rate = share(0, &called);
+    }
+    m.mt_3_flagged_rate = share(1, &|p| flagged(p) >= 3);
+    m.human_flagged_rate = share(0, &|p| flagged(p) > 0);
     let (mut tp, mut fp, mut fn_, mut tn) = (0f64, 0f64, 0f64, 0f64);
     for (r, p) in pairs.clone() {
         let (Some(tokens), Some(bad)) = (&r.tokens, &r.bad) else {

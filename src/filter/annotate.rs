@@ -25,6 +25,7 @@ pub fn annotation(text: &str, report: &Report, keep: Option<bool>) -> Value {
         .collect();
     let mut out = json!({
         "quality": round(report.quality),
+        "p_mt": report.p_mt.map(round),
         "sentences": prose.len(),
         "flagged_sentences": flagged,
         "spans": spans,

@@ -32,11 +32,45 @@ pub struct Rules {
     pub min_quality: Option<f32>,
     /// Share of prose sentences flagged at most this.
     pub max_flagged: Option<f32>,
+    /// P(machine-translated) of the document at most this (documents too short to judge, with
+    /// no P(MT), pass).
+    pub max_p_mt: Option<f32>,
+}
+
+/// What the rules read of a document's report.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scores {
+    pub quality: f32,
+    pub flagged_share: f32,
+    pub p_mt: Option<f32>,
+}
+
+impl Scores {
+    pub fn of(report: &crate::report::Report) -> Scores {
+        Scores { quality: report.quality, flagged_share: report.flagged_share(), p_mt: report.p_mt }
+    }
+
+    /// The spool's form (12 bytes; NaN for no P(MT)).
+    fn to_bytes(self) -> [u8; 12] {
+        let mut out = [0u8; 12];
+        out[..4].copy_from_slice(&self.quality.to_le_bytes());
+        out[4..8].copy_from_slice(&self.flagged_share.to_le_bytes());
+        out[8..].copy_from_slice(&self.p_mt.unwrap_or(f32::NAN).to_le_bytes());
+        out
+    }
+
+    fn from_bytes(b: [u8; 12]) -> Scores {
+        let f = |i: usize| f32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
+        let p_mt = f(8);
+        Scores { quality: f(0), flagged_share: f(4), p_mt: (!p_mt.is_nan()).then_some(p_mt) }
+    }
 }
 
 impl Rules {
-    pub fn keeps(&self, quality: f32, flagged_share: f32) -> bool {
-        self.min_quality.is_none_or(|q| quality >= q) && self.max_flagged.is_none_or(|f| flagged_share <= f)
+    pub fn keeps(&self, s: Scores) -> bool {
+        self.min_quality.is_none_or(|q| s.quality >= q)
+            && self.max_flagged.is_none_or(|f| s.flagged_share <= f)
+            && self.max_p_mt.is_none_or(|m| s.p_mt.is_none_or(|p| p <= m))
     }
 }
 
@@ -99,7 +133,7 @@ pub struct Outputs {
 
 /// A record's verdict.
 enum Verdict {
-    Scored { quality: f32, flagged_share: f32, annotated: Option<Vec<u8>> },
+    Scored { scores: Scores, annotated: Option<Vec<u8>> },
     Bad(String),
 }
 
@@ -129,12 +163,12 @@ impl Filter {
             None => {
                 for input in inputs {
                     self.each_record(input, &display(input), &mut stats, observer, &mut |stats, line, verdict| {
-                        write_verdict(outputs, stats, &line.raw, verdict, |q, f| self.options.rules.keeps(q, f))
+                        write_verdict(outputs, stats, &line.raw, verdict, |s| self.options.rules.keeps(s))
                     })?;
                 }
             }
             Some(share) => {
-                // Pass 1 scores and keeps each record's verdict in a spool file (8 bytes a
+                // Pass 1 scores and keeps each record's verdict in a spool file (12 bytes a
                 // record); pass 2 reads the input again and writes by the cut pass 1 found.
                 let mut spool =
                     std::io::BufWriter::new(tempfile::tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?);
@@ -148,13 +182,11 @@ impl Filter {
                         given.clone()
                     };
                     self.each_record(&input, &display(given), &mut stats, observer, &mut |_, _, verdict| {
-                        let (q, f) = match verdict {
-                            Verdict::Scored { quality, flagged_share, .. } => (*quality, *flagged_share),
-                            Verdict::Bad(_) => (f32::NAN, f32::NAN),
+                        let scores = match verdict {
+                            Verdict::Scored { scores, .. } => *scores,
+                            Verdict::Bad(_) => Scores { quality: f32::NAN, flagged_share: f32::NAN, p_mt: None },
                         };
-                        let spooled =
-                            spool.write_all(&q.to_le_bytes()).and_then(|()| spool.write_all(&f.to_le_bytes()));
-                        spooled.map_err(|e| Error::io(std::env::temp_dir(), e))
+                        spool.write_all(&scores.to_bytes()).map_err(|e| Error::io(std::env::temp_dir(), e))
                     })?;
                     replayable.push(input);
                 }
@@ -164,7 +196,7 @@ impl Filter {
                 let mut spool = std::io::BufReader::new(spool);
                 let rules = self.options.rules;
                 for input in &replayable {
-                    self.replay(input, &mut spool, outputs, &mut stats, |q, f| q >= cut && rules.keeps(q, f))?;
+                    self.replay(input, &mut spool, outputs, &mut stats, |s| s.quality >= cut && rules.keeps(s))?;
                 }
             }
         }
@@ -264,7 +296,7 @@ impl Filter {
         for (line, verdict) in lines.iter().zip(verdicts) {
             stats.records += 1;
             match verdict {
-                Verdict::Scored { quality, .. } => stats.histogram.add(*quality),
+                Verdict::Scored { scores, .. } => stats.histogram.add(scores.quality),
                 Verdict::Bad(message) => {
                     stats.errors += 1;
                     observer.bad_record(name, line.number, message);
@@ -284,23 +316,22 @@ impl Filter {
         spool: &mut impl Read,
         outputs: &mut Outputs,
         stats: &mut Stats,
-        keeps: impl Fn(f32, f32) -> bool,
+        keeps: impl Fn(Scores) -> bool,
     ) -> Result<()> {
         let Ok(reader) = open_reader(input) else { return Ok(()) }; // reported in pass 1
         let mut reader = LineReader::new(reader, self.options.max_record_bytes);
         let mut raw = Vec::new();
-        let mut entry = [0u8; 8];
+        let mut entry = [0u8; 12];
         // A line over the limit comes back empty (its bytes were skipped): nothing to pass on.
         while let Ok(Some(_)) = reader.next_line(&mut raw) {
             if spool.read_exact(&mut entry).is_err() {
                 break; // pass 1 stopped here (a read error, reported then)
             }
-            let q = f32::from_le_bytes(entry[..4].try_into().expect("4 bytes"));
-            let f = f32::from_le_bytes(entry[4..].try_into().expect("4 bytes"));
-            let verdict = if q.is_nan() {
+            let scores = Scores::from_bytes(entry);
+            let verdict = if scores.quality.is_nan() {
                 Verdict::Bad(String::new())
             } else {
-                Verdict::Scored { quality: q, flagged_share: f, annotated: None }
+                Verdict::Scored { scores, annotated: None }
             };
             write_verdict(outputs, stats, &raw, &verdict, &keeps)?;
         }
@@ -332,17 +363,17 @@ impl Filter {
             Err(bad) => return Verdict::Bad(bad.message),
         };
         let report = self.detector.check(&record.text);
-        let flagged_share = report.flagged_share();
+        let scores = Scores::of(&report);
         let annotated = self.options.annotate.then(|| {
             let rules = self.options.keep_top.is_none().then_some(self.options.rules);
-            let a = annotate::annotation(&record.text, &report, rules.map(|r| r.keeps(report.quality, flagged_share)));
+            let a = annotate::annotation(&record.text, &report, rules.map(|r| r.keeps(scores)));
             if jsonl {
                 annotate::annotate_json_line(&line.raw, &a)
             } else {
                 annotate::annotate_text_line(&record.text, &a)
             }
         });
-        Verdict::Scored { quality: report.quality, flagged_share, annotated }
+        Verdict::Scored { scores, annotated }
     }
 }
 
@@ -352,15 +383,15 @@ fn write_verdict(
     stats: &mut Stats,
     raw: &[u8],
     verdict: &Verdict,
-    keeps: impl Fn(f32, f32) -> bool,
+    keeps: impl Fn(Scores) -> bool,
 ) -> Result<()> {
     match verdict {
         Verdict::Scored { annotated: Some(annotated), .. } => {
             stats.kept += 1;
             outputs.kept.write_line(annotated)
         }
-        Verdict::Scored { quality, flagged_share, annotated: None } => {
-            if keeps(*quality, *flagged_share) {
+        Verdict::Scored { scores, annotated: None } => {
+            if keeps(*scores) {
                 stats.kept += 1;
                 outputs.kept.write_line(raw)
             } else {

@@ -13,6 +13,11 @@ pub struct ReportJson {
     pub id: Option<serde_json::Value>,
     pub quality: f32,
     pub flagged: bool,
+    /// P(machine-translated or spun) of the document; null when the detector has no document
+    /// model or the text is too short to judge.
+    pub p_mt: Option<f32>,
+    /// The verdict in words (`Report::verdict_text`).
+    pub verdict: String,
     pub sentences: Vec<SentenceJson>,
 }
 
@@ -70,7 +75,14 @@ impl Report {
                 }
             })
             .collect();
-        ReportJson { id, quality: round4(self.quality), flagged: self.flagged, sentences }
+        ReportJson {
+            id,
+            quality: round4(self.quality),
+            flagged: self.flagged,
+            p_mt: self.p_mt.map(round4),
+            verdict: self.verdict_text(),
+            sentences,
+        }
     }
 }
 
@@ -93,6 +105,7 @@ mod tests {
         let report = Report {
             quality: 0.25,
             flagged: true,
+            p_mt: None,
             sentences: vec![SentenceReport {
                 bytes: ByteSpan::new(0, text.len()),
                 kind: SentenceKind::Prose,
@@ -113,7 +126,9 @@ mod tests {
         assert_eq!(json.sentences[0].char_end, text.chars().count());
         let line = serde_json::to_string(&json).unwrap();
         assert!(
-            line.starts_with("{\"id\":\"doc-1\",\"quality\":0.25,\"flagged\":true,\"sentences\":[{\"start\":0"),
+            line.starts_with(
+                "{\"id\":\"doc-1\",\"quality\":0.25,\"flagged\":true,\"p_mt\":null,\"verdict\":\"likely machine-translated: 1 of 1 sentences garbled\",\"sentences\":[{\"start\":0"
+            ),
             "{line}"
         );
     }

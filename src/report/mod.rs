@@ -30,11 +30,22 @@ pub struct SentenceReport {
     pub spans: Vec<GarbledSpan>,
 }
 
+/// Documents with fewer prose sentences get no P(MT) and, without a flagged sentence, the
+/// verdict "too short to judge".
+pub const MIN_SENTENCES: usize = 3;
+
+/// A document is called machine-translated at or above this P(MT) (a calibrated probability:
+/// more likely than not).
+pub const MT_LINE: f32 = 0.5;
+
 /// One document's verdict.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
     pub quality: f32,
     pub flagged: bool,
+    /// P(machine-translated or spun) of the whole document, from a detector with a document
+    /// model (None otherwise, and for documents under [`MIN_SENTENCES`] prose sentences).
+    pub p_mt: Option<f32>,
     pub sentences: Vec<SentenceReport>,
 }
 
@@ -54,7 +65,7 @@ impl Report {
             (weight > 0.0).then(|| weighted / weight)
         };
         let quality = mean(true).or_else(|| mean(false)).unwrap_or(1.0);
-        Report { quality, flagged: sentences.iter().any(|s| s.flagged), sentences }
+        Report { quality, flagged: sentences.iter().any(|s| s.flagged), p_mt: None, sentences }
     }
 
     /// The prose sentences, the flagged ones among them and the page furniture.
@@ -70,15 +81,32 @@ impl Report {
         c.flagged as f32 / c.prose.max(1) as f32
     }
 
-    /// What the document looks like as a whole.
+    /// What the document looks like as a whole: by its P(MT) when it has one, else by its
+    /// flagged sentences (a quarter or more of its prose, or a quality below 0.5: MT).
     pub fn verdict(&self) -> Verdict {
         let c = self.counts();
-        if c.flagged == 0 {
-            Verdict::NothingFound
-        } else if self.quality < 0.5 || c.flagged * 4 >= c.prose.max(1) {
-            Verdict::MachineTranslated
-        } else {
-            Verdict::SomeGarbled
+        match self.p_mt {
+            Some(p) if p >= MT_LINE => Verdict::MachineTranslated,
+            _ if c.flagged == 0 && c.prose < MIN_SENTENCES => Verdict::TooShort,
+            _ if c.flagged == 0 => Verdict::NothingFound,
+            None if self.quality < 0.5 || c.flagged * 4 >= c.prose.max(1) => Verdict::MachineTranslated,
+            _ => Verdict::SomeGarbled,
+        }
+    }
+
+    /// The verdict in words, with what was found: "likely machine-translated: 9 of 21
+    /// sentences garbled", "no MT artifacts found", "too short to judge".
+    pub fn verdict_text(&self) -> String {
+        let SentenceCounts { prose, flagged, .. } = self.counts();
+        match self.verdict() {
+            Verdict::MachineTranslated if flagged == 0 => {
+                "likely machine-translated: odd throughout, though no one sentence is garbled enough to flag"
+                    .to_string()
+            }
+            Verdict::MachineTranslated => format!("likely machine-translated: {flagged} of {prose} sentences garbled"),
+            Verdict::SomeGarbled => format!("mostly fluent: {flagged} of {prose} sentences garbled"),
+            Verdict::NothingFound => "no MT artifacts found".to_string(),
+            Verdict::TooShort => "too short to judge".to_string(),
         }
     }
 }
@@ -91,22 +119,13 @@ pub struct SentenceCounts {
     pub furniture: usize,
 }
 
-/// A document's verdict: no flagged sentence, a few, or a quarter or more of its prose (or a
-/// quality below 0.5).
+/// A document's verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// Fewer than [`MIN_SENTENCES`] prose sentences and none flagged.
+    TooShort,
     NothingFound,
+    /// Flagged sentences in a document that does not read as machine-translated overall.
     SomeGarbled,
     MachineTranslated,
-}
-
-impl Verdict {
-    /// The verdict in words, as the summary line gives it.
-    pub fn words(self) -> &'static str {
-        match self {
-            Verdict::NothingFound => "no garbled sentences found",
-            Verdict::SomeGarbled => "mostly fluent, with garbled sentences",
-            Verdict::MachineTranslated => "looks machine-translated or spun",
-        }
-    }
 }

@@ -5,6 +5,7 @@
 //! Trainers report progress through a `log` callback: the library never prints.
 
 pub mod damage;
+pub mod document;
 pub mod fast;
 pub mod fragments;
 pub mod full;

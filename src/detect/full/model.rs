@@ -8,7 +8,6 @@
 use crate::detect::forest::{Calibration, Forest};
 use crate::error::{Error, Result};
 use crate::features::{self, CharShape, SentenceFeatures};
-use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -124,8 +123,12 @@ impl ScorerModel {
 
     /// The sentence's score (see [`Self::sentence_score`]) and its quality in [0, 1].
     pub fn sentence_quality(&self, features: &SentenceFeatures) -> (f32, f32) {
-        let row = Array1::from(features::sentence_inputs(features));
-        let z = self.sentence_score(row.view());
+        self.quality_of(&features::sentence_inputs(features))
+    }
+
+    /// The score and quality of a sentence with these sentence inputs.
+    pub fn quality_of(&self, inputs: &[f32]) -> (f32, f32) {
+        let z = self.sentence_score(ndarray::ArrayView1::from(inputs));
         (z, self.calibration.quality(z))
     }
 

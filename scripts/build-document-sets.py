@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Builds the labelled documents the document verdict is trained and measured on
+(mtcheck-eval v1 JSONL, one document a line, `is_mt` 1 for MT or spun, 0 for human) into
+target/document-sets/:
+
+- spun-train.jsonl: ../shared/data/train/english-original.jsonl.zst (WMT21 news and WMT24
+  social, literary, news, speech sources) cut into documents of 10 consecutive segments; each
+  document as it is (human) and round-tripped through Spanish and through Catalan by Apertium
+  (scripts/spin-apertium.py): spun.
+- spun-tune.jsonl: the same from the WMT23 sources (mixed domains): held out for measuring.
+- wmt23-docs.jsonl: pseudo-documents of 10 consecutive WMT23 segments, one system (MT) or the
+  human reference, from wmt-mt-vs-human-dev (tuning data, not a dev file); all references
+  and 1,200 MT documents drawn with a fixed seed.
+- wmt21-docs.jsonl: the same from wmt-mt-vs-human-train (for ablation).
+
+Needs apt packages apertium apertium-eng-spa apertium-eng-cat (installed if missing, as root)
+and zstd. Deterministic; about 2 minutes on 2 cores.
+    scripts/build-document-sets.py
+"""
+import collections
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRAIN = os.path.join(ROOT, "..", "shared", "data", "train")
+OUT = os.path.join(ROOT, "target", "document-sets")
+SEGMENTS = 10
+
+
+def zread(name):
+    text = subprocess.run(["zstd", "-dc", os.path.join(TRAIN, name)], capture_output=True, check=True, text=True).stdout
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def one_line(text):
+    return " ".join(text.split())
+
+
+def write(name, docs):
+    with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    counts = collections.Counter(d["is_mt"] for d in docs)
+    print(f"{name}: {len(docs)} documents ({counts[1]} MT/spun, {counts[0]} human)")
+
+
+def ensure_apertium():
+    if shutil.which("apertium"):
+        return
+    subprocess.run(["apt-get", "install", "-y", "-q", "apertium", "apertium-eng-spa", "apertium-eng-cat"], check=True)
+
+
+def spun_documents():
+    spun_path = os.path.join(OUT, "english-original-spun.jsonl")
+    if not os.path.exists(spun_path):
+        ensure_apertium()
+        with open(spun_path + ".part", "w") as f:
+            subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "spin-apertium.py"),
+                            os.path.join(TRAIN, "english-original.jsonl.zst"), "spa", "cat"], stdout=f, check=True)
+        os.rename(spun_path + ".part", spun_path)
+    spun = collections.defaultdict(dict)
+    for line in open(spun_path, encoding="utf-8"):
+        d = json.loads(line)
+        spun[d["id"]][d["pivot"]] = d["spun"]
+    groups = collections.defaultdict(list)
+    for r in zread("english-original.jsonl.zst"):
+        source, lp = r["id"].split("/")[:2]
+        groups[(source, lp)].append(r)
+    train, tune = [], []
+    for (source, lp), rows in sorted(groups.items()):
+        out = tune if source == "wmt23" else train
+        for i in range(0, len(rows) - SEGMENTS + 1, SEGMENTS):
+            chunk = rows[i:i + SEGMENTS]
+            out.append({"id": f"orig/{source}/{lp}/{i}", "text": "\n".join(one_line(r["text"]) for r in chunk),
+                        "is_mt": 0, "kind": "orig"})
+            for pivot in ("spa", "cat"):
+                if all(pivot in spun[r["id"]] for r in chunk):
+                    out.append({"id": f"spun-{pivot}/{source}/{lp}/{i}",
+                                "text": "\n".join(spun[r["id"]][pivot] for r in chunk),
+                                "is_mt": 1, "kind": f"spun-{pivot}"})
+    write("spun-train.jsonl", train)
+    write("spun-tune.jsonl", tune)
+
+
+def pseudo_documents(name, out_name, mt_documents=1200):
+    groups = collections.defaultdict(list)
+    for r in zread(name):
+        parts = r["id"].split("/")  # wmt23/de-en/mt/SYSTEM/INDEX
+        groups[tuple(parts[1:4])].append((int(parts[4]), r))
+    docs = []
+    for key, rows in sorted(groups.items()):
+        rows.sort(key=lambda x: x[0])
+        for i in range(0, len(rows) - SEGMENTS + 1, SEGMENTS):
+            chunk = [r for _, r in rows[i:i + SEGMENTS]]
+            docs.append({"id": "/".join(key) + f"/{i}", "text": "\n".join(one_line(r["text"]) for r in chunk),
+                         "is_mt": chunk[0]["is_mt"], "kind": key[1]})
+    human = [d for d in docs if d["is_mt"] == 0]
+    mt = [d for d in docs if d["is_mt"] == 1]
+    random.Random(1).shuffle(mt)
+    write(out_name, human + mt[:mt_documents])
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    spun_documents()
+    pseudo_documents("wmt-mt-vs-human-dev.jsonl.zst", "wmt23-docs.jsonl")
+    pseudo_documents("wmt-mt-vs-human-train.jsonl.zst", "wmt21-docs.jsonl")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+//! `mtcheck train document`: the document verdict (P(machine-translated) of a document).
+
+use anyhow::Result;
+use clap::Args;
+use mtcheck::detect::full::Checker;
+use mtcheck::model_dir::{default_model_dir, DOCUMENT_FILE};
+use mtcheck::train::document::{train, DocumentTrainOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct TrainDocumentArgs {
+    /// Labelled documents (mtcheck-eval v1, .zst/.gz accepted): `text` a whole document,
+    /// `is_mt` 1 for machine-translated or spun, 0 for human (scripts/build-document-sets.py
+    /// makes them).
+    #[arg(required = true)]
+    pub sets: Vec<PathBuf>,
+    /// Model folder whose full detector gives the sentence signals (default: the shipped one).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Where to write the model (default: document.json in the model folder).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// L2 penalty on the standardized weights.
+    #[arg(long, default_value_t = 0.01)]
+    pub l2: f32,
+}
+
+pub fn train_document(args: TrainDocumentArgs) -> Result<ExitCode> {
+    let dir = args.model.clone().unwrap_or_else(default_model_dir);
+    let checker = Checker::without_document_model(&dir)?;
+    let options = DocumentTrainOptions { sets: args.sets, l2: args.l2 };
+    let model = train(&checker, &options, &|message| eprintln!("{message}"))?;
+    let out = args.output.unwrap_or_else(|| dir.join(DOCUMENT_FILE));
+    model.save(&out)?;
+    eprintln!("wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
