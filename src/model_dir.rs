@@ -16,6 +16,8 @@ pub const LM_FILE: &str = "lm.mtlm";
 pub const TOKENIZER_FILE: &str = "tokenizer.json";
 /// File name of the scorer (learned weights, JSON) inside a model folder.
 pub const SCORER_FILE: &str = "scorer.json";
+/// The scorer's forests, binary, beside it (named in `scorer.json`).
+pub const SCORER_FOREST_FILE: &str = "scorer.forest";
 /// File name of the fast scorer (`mtcheck filter`) inside a model folder.
 pub const FAST_SCORER_FILE: &str = "fast_scorer.json";
 /// File name of the topic vectors inside a model folder.

@@ -59,7 +59,7 @@ fn short_texts_are_too_short_to_judge() {
 fn a_model_folder_without_a_document_model_gives_no_p_mt() {
     let dir = std::env::temp_dir().join(format!("mtcheck-nodoc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for f in ["lm.mtlm", "tokenizer.json", "scorer.json", "topics.bin"] {
+    for f in ["lm.mtlm", "tokenizer.json", "scorer.json", "scorer.forest", "topics.bin"] {
         std::fs::copy(repo("models/en").join(f), dir.join(f)).unwrap();
     }
     let report = Checker::with_model(&dir).unwrap().check(&seed("002"));

@@ -4,7 +4,8 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use mtcheck::detect::fast::FastScorer;
 use mtcheck::model_dir::{
-    default_model_dir, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, TOKENIZER_FILE, TOPICS_FILE,
+    default_model_dir, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, SCORER_FOREST_FILE, TOKENIZER_FILE,
+    TOPICS_FILE,
 };
 use mtcheck::Checker;
 use std::io::Write;
@@ -30,7 +31,16 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
     let dir = args.dir.unwrap_or_else(default_model_dir);
     let checker = Checker::with_model(&dir)?;
     writeln!(out, "folder\t{}", dir.display())?;
-    for file in [LM_FILE, TOKENIZER_FILE, SCORER_FILE, TOPICS_FILE, FAST_SCORER_FILE, DOCUMENT_FILE, "MODEL_CARD.md"] {
+    for file in [
+        LM_FILE,
+        TOKENIZER_FILE,
+        SCORER_FILE,
+        SCORER_FOREST_FILE,
+        TOPICS_FILE,
+        FAST_SCORER_FILE,
+        DOCUMENT_FILE,
+        "MODEL_CARD.md",
+    ] {
         match std::fs::metadata(dir.join(file)) {
             Ok(m) => writeln!(out, "{file}\t{} bytes", m.len())?,
             Err(_) => writeln!(out, "{file}\tmissing")?,

@@ -1,7 +1,8 @@
 //! Human output of `mtcheck check`: grep-like lines for flagged sentences, the whole text with
 //! spans highlighted (`--highlight`: a score per sentence in a gutter, the text wrapped inside
 //! its column), and one-line summaries. Colour is decided once by the caller; without it, spans
-//! are bracketed `[[like this]]` so the output stays readable.
+//! are bracketed `[[like this]]` so the output stays readable. Spans in sentences that are not
+//! flagged are "suspicious", not garbled: yellow and underlined, or `[?like this?]`.
 
 use mtcheck::report::{Report, SentenceCounts, SentenceKind, SentenceReport, Verdict};
 use mtcheck::text::ByteSpan;
@@ -11,6 +12,7 @@ const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[33m";
 const GREEN: &str = "\x1b[32m";
 const DIM: &str = "\x1b[2m";
+const YELLOW_UNDERLINE: &str = "\x1b[4;33m";
 const RESET: &str = "\x1b[0m";
 
 pub struct Printer {
@@ -28,7 +30,8 @@ const GUTTER: usize = 7;
 pub fn legend(threshold: f32) -> String {
     format!(
         "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below {threshold:.2}), \
-         yellow: borderline (within 0.10 above); [[garbled words]] (red in colour); -- page furniture, not scored"
+         yellow: borderline (within 0.10 above); [[garbled words]] (red in colour) in flagged sentences, \
+         [?suspicious words?] (yellow, underlined) in the others; -- page furniture, not scored"
     )
 }
 
@@ -64,16 +67,21 @@ impl Printer {
         // Spans crossing the range's ends (a wrapped row) are marked for their part inside it.
         let spans = sentences
             .iter()
-            .flat_map(|s| &s.spans)
-            .filter(|s| s.bytes.start < range.end && s.bytes.end > range.start)
-            .map(|s| ByteSpan::new(s.bytes.start.max(range.start), s.bytes.end.min(range.end)));
-        for span in spans {
+            .flat_map(|s| s.spans.iter().map(move |span| (span, s.flagged)))
+            .filter(|(s, _)| s.bytes.start < range.end && s.bytes.end > range.start)
+            .map(|(s, flagged)| (ByteSpan::new(s.bytes.start.max(range.start), s.bytes.end.min(range.end)), flagged));
+        for (span, flagged) in spans {
             out.push_str(&text[at..span.start]);
-            let garbled = &text[span];
-            if self.color {
-                out.push_str(&self.paint(RED, garbled));
-            } else {
-                let _ = write!(out, "[[{garbled}]]");
+            let words = &text[span];
+            match (self.color, flagged) {
+                (true, true) => out.push_str(&self.paint(RED, words)),
+                (true, false) => out.push_str(&self.paint(YELLOW_UNDERLINE, words)),
+                (false, true) => {
+                    let _ = write!(out, "[[{words}]]");
+                }
+                (false, false) => {
+                    let _ = write!(out, "[?{words}?]");
+                }
             }
             at = span.end;
         }

@@ -8,10 +8,11 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What the trees fit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Loss {
     /// Regression on real targets.
+    #[default]
     Squared,
     /// Binary classification; predictions are probabilities.
     Logistic,
@@ -87,7 +88,7 @@ impl Tree {
 }
 
 /// A trained ensemble.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Forest {
     pub loss: Loss,
     pub inputs: usize,

@@ -24,6 +24,7 @@
 
 pub mod fast;
 pub mod forest;
+pub mod forest_file;
 pub mod full;
 pub mod perplexity;
 pub mod spans;

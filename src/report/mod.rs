@@ -94,10 +94,18 @@ impl Report {
         }
     }
 
+    /// Spans in sentences that are not flagged: words that look wrong in a sentence that as a
+    /// whole passes. The verdict names them so that no mark goes unexplained.
+    pub fn suspicious_spans(&self) -> usize {
+        self.sentences.iter().filter(|s| !s.flagged).map(|s| s.spans.len()).sum()
+    }
+
     /// The verdict in words, with what was found: "likely machine-translated: 9 of 21
-    /// sentences garbled", "no MT artifacts found", "too short to judge".
+    /// sentences garbled", "no MT artifacts found", "no garbled sentences; 2 suspicious
+    /// phrases marked", "too short to judge".
     pub fn verdict_text(&self) -> String {
         let SentenceCounts { prose, flagged, .. } = self.counts();
+        let suspicious = self.suspicious_spans();
         match self.verdict() {
             Verdict::MachineTranslated if flagged == 0 => {
                 "likely machine-translated: odd throughout, though no one sentence is garbled enough to flag"
@@ -105,9 +113,20 @@ impl Report {
             }
             Verdict::MachineTranslated => format!("likely machine-translated: {flagged} of {prose} sentences garbled"),
             Verdict::SomeGarbled => format!("mostly fluent: {flagged} of {prose} sentences garbled"),
+            Verdict::NothingFound if suspicious > 0 => {
+                format!("no garbled sentences; {suspicious} suspicious {} marked", plural(suspicious, "phrase"))
+            }
             Verdict::NothingFound => "no MT artifacts found".to_string(),
             Verdict::TooShort => "too short to judge".to_string(),
         }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
     }
 }
 

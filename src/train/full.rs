@@ -144,6 +144,7 @@ pub fn train(models: &FeatureModels, options: &TrainOptions, log: &dyn Fn(&str))
         token_inputs: token_names,
         sentence,
         token,
+        forests: None, // named when saved
         calibration: Calibration { center: 0.0, scale: 1.0 },
         thresholds: options.thresholds.clone(),
         reasons,

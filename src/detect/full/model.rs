@@ -6,12 +6,15 @@
 //! the input names it was trained on, checked against the code's features when it loads.
 
 use crate::detect::forest::{Calibration, Forest};
+use crate::detect::forest_file;
 use crate::error::{Error, Result};
 use crate::features::{self, CharShape, SentenceFeatures};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-pub const FORMAT: &str = "mtcheck-scorer v1";
+pub const FORMAT: &str = "mtcheck-scorer v2";
+/// Version 1 held the forests in the JSON itself (still read: slower to load).
+const FORMAT_V1: &str = "mtcheck-scorer v1";
 
 /// The token forest's inputs: the token and sentence features, then the sentence forest's
 /// prediction for the token's sentence.
@@ -49,14 +52,29 @@ pub struct ReasonStat {
     pub direction: f32,
 }
 
+/// Where the forests are (`scorer.forest`, [`crate::detect::forest_file`]) and what they
+/// must be: a JSON and a forest file from different trainings are refused.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ForestFile {
+    pub file: String,
+    pub bytes: u64,
+    /// xxh3-64 of the file, hex.
+    pub xxh3: String,
+}
+
 /// The scorer file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ScorerModel {
     pub format: String,
     pub sentence_inputs: Vec<String>,
     pub token_inputs: Vec<String>,
+    /// The forests live in a binary file beside the JSON ([`ForestFile`]; inline in v1).
+    #[serde(default, skip_serializing)]
     pub sentence: Forest,
+    #[serde(default, skip_serializing)]
     pub token: Forest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forests: Option<ForestFile>,
     pub calibration: Calibration,
     pub thresholds: Thresholds,
     pub reasons: Vec<ReasonStat>,
@@ -69,17 +87,38 @@ pub struct ScorerModel {
 
 impl ScorerModel {
     pub fn load(path: &Path) -> Result<Self> {
-        // Parsing from a slice is several times faster than from a reader (no per-byte calls):
-        // this file is 4 MB of trees, read on every start.
+        // Parsing from a slice is several times faster than from a reader (no per-byte calls).
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let model: ScorerModel = serde_json::from_slice(&bytes)
+        let mut model: ScorerModel = serde_json::from_slice(&bytes)
             .map_err(|e| Error::bad_model(path, format!("not a valid scorer file ({e})")))?;
+        if model.format == FORMAT {
+            let info = model.forests.clone().ok_or_else(|| Error::bad_model(path, "names no forest file"))?;
+            let forest_path = path.with_file_name(&info.file);
+            let bytes = std::fs::read(&forest_path).map_err(|e| Error::io(&forest_path, e))?;
+            if bytes.len() as u64 != info.bytes || hash(&bytes) != info.xxh3 {
+                return Err(Error::bad_model(
+                    &forest_path,
+                    format!("is not the forest file {} was saved with (size or checksum differ); rebuild both with scripts/build-model.sh", path.display()),
+                ));
+            }
+            let forests = forest_file::decode(&bytes).map_err(|e| Error::bad_model(&forest_path, e))?;
+            let [sentence, token]: [Forest; 2] =
+                forests.try_into().map_err(|_| Error::bad_model(&forest_path, "expected two forests"))?;
+            (model.sentence, model.token) = (sentence, token);
+        }
         model.check(path)?;
         Ok(model)
     }
 
+    /// Writes the JSON at `path` and the forests beside it (`scorer.forest` for `scorer.json`).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_vec(self).map_err(|e| Error::Config(e.to_string()))?;
+        let forests = forest_file::encode(&[&self.sentence, &self.token]);
+        let file = path.with_extension("forest");
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        crate::io::output::write_atomically(&file, |f| std::io::Write::write_all(f, &forests))?;
+        let info = ForestFile { file: name, bytes: forests.len() as u64, xxh3: hash(&forests) };
+        let model = ScorerModel { format: FORMAT.to_string(), forests: Some(info), ..self.clone() };
+        let json = serde_json::to_vec(&model).map_err(|e| Error::Config(e.to_string()))?;
         crate::io::output::write_atomically(path, |f| std::io::Write::write_all(f, &json))
     }
 
@@ -87,7 +126,7 @@ impl ScorerModel {
     fn check(&self, path: &Path) -> Result<()> {
         let fix =
             "retrain it with `mtcheck train scorer` (scripts/build-model.sh) or use the mtcheck version that made it";
-        if self.format != FORMAT {
+        if self.format != FORMAT && self.format != FORMAT_V1 {
             return Err(Error::bad_model(path, format!("format {:?}, expected {FORMAT:?}; {fix}", self.format)));
         }
         for (what, stored, code) in [
@@ -173,4 +212,8 @@ impl ScorerModel {
         }
         out
     }
+}
+
+fn hash(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
 }
