@@ -5,29 +5,16 @@
 # paragraphs of ../shared/data/dev/news-reuters-1987.jsonl, blank lines between) and one
 # sentence (start-up cost). Reference in the same session: `mtcheck lm query` on the same text
 # (process start, LM load, LM scoring only), so the ratio shows what features and scorer cost.
-# Texts are built at run time: no corpus text is stored in the repository.
+# The texts are written by scripts/bench-texts.sh.
 # usage: scripts/check-bench.sh   (RUNS=10 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
-scripts/lm-data.sh > /dev/null
 cargo build --release --quiet
-mkdir -p target/bench
-first_words() {  # the first 5,000 words of stdin, a paragraph a line
-  awk '{ for (i = 1; i <= NF && n < 5000; i++) { printf "%s%s", $i, (i < NF && n < 4999 ? " " : "\n"); n++ } if (n >= 5000) exit }'
-}
+scripts/bench-texts.sh
 ARTICLE=target/bench/article-5000.txt
-first_words < target/lm-data/heldout-wiki.txt > "$ARTICLE"
-NEWS=target/bench/news-5000.txt  # as scripts/compare-binaries.sh builds it
-python3 -c "
-import json
-words, out = 0, []
-for line in open('../shared/data/dev/news-reuters-1987.jsonl', encoding='utf-8'):
-    t = json.loads(line)['text']; out.append(t); words += len(t.split())
-    if words >= 5000: break
-open('$NEWS', 'w', encoding='utf-8').write('\\n\\n'.join(out) + '\\n')"
+NEWS=target/bench/news-5000.txt
 SENTENCE=target/bench/one-sentence.txt
-echo "The council approved the budget on Tuesday after a long debate about the new school." > "$SENTENCE"
 
 min_ms() {  # min wall time in ms of RUNS runs of the command
   local best=999999

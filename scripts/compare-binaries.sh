@@ -1,27 +1,18 @@
 #!/usr/bin/env bash
 # Speed of two mtcheck binaries in one session, interleaved run by run (the machines are shared
 # and noisy, so only the ratio means much): `check` end to end on a 5,000-word Wikipedia
-# article and on 5,000 words of Reuters news paragraphs, and `filter -j 1` (fast scorer, and
+# article, on 5,000 words of Reuters news paragraphs and on one sentence (scripts/bench-texts.sh),
+# and `filter -j 1` (fast scorer, and
 # full detector with --annotate) on the paracrawl-v6 + Reuters dev records. Min of RUNS runs.
 # usage: scripts/compare-binaries.sh OLD_BINARY NEW_BINARY     (RUNS=7 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OLD=$(realpath "$1"); NEW=$(realpath "$2")
 RUNS=${RUNS:-7}
-scripts/lm-data.sh > /dev/null
-mkdir -p target/bench
+scripts/bench-texts.sh
 WIKI=target/bench/article-5000.txt
 NEWS=target/bench/news-5000.txt
 CRAWL=target/bench/dev-records.jsonl
-awk '{ for (i = 1; i <= NF && n < 5000; i++) { printf "%s%s", $i, (i < NF && n < 4999 ? " " : "\n"); n++ } if (n >= 5000) exit }' \
-  target/lm-data/heldout-wiki.txt > "$WIKI"
-python3 -c "
-import json, sys
-words, out = 0, []
-for line in open('../shared/data/dev/news-reuters-1987.jsonl', encoding='utf-8'):
-    t = json.loads(line)['text']; out.append(t); words += len(t.split())
-    if words >= 5000: break
-open('$NEWS', 'w', encoding='utf-8').write('\n\n'.join(out) + '\n')"
 cat ../shared/data/dev/paracrawl-v6.jsonl ../shared/data/dev/news-reuters-1987.jsonl > "$CRAWL"
 
 ms() { local t0 t1; t0=$(date +%s%N); "$@" > /dev/null 2>&1 || true; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); }
@@ -38,6 +29,6 @@ echo "| what | old ms | new ms | new / old |"
 echo "|---|---|---|---|"
 compare "check, 5,000 words of Wikipedia" check "$WIKI" --format summary
 compare "check, 5,000 words of Reuters news" check "$NEWS" --format summary
-compare "check, one sentence" check examples/news.txt --format summary
+compare "check, one sentence" check target/bench/one-sentence.txt --format summary
 compare "filter -j1, fast scorer, $(du -m "$CRAWL" | cut -f1) MB" filter -q -j 1 "$CRAWL" --min-quality 0.5 -o /dev/null
 compare "filter -j1, full detector + annotate" filter -q -j 1 "$CRAWL" --annotate --min-quality 0.5 -o /dev/null

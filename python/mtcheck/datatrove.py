@@ -15,7 +15,7 @@ Each worker process loads the model once (:func:`mtcheck.shared_checker`); the l
 is memory-mapped, so the workers of one machine share its pages. ``doc.metadata["mtcheck"]``
 gets the attributes ``mtcheck filter --annotate`` writes (quality, sentences,
 flagged_sentences, spans as ``[start, end, score, reasons]`` in character offsets of
-``doc.text``, keep) plus the document ``verdict``.
+``doc.text``, p_mt, keep) plus the document ``verdict``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from datatrove.pipeline.filters.base_filter import BaseFilter
 
 import mtcheck
 
-MT_VERDICT = "looks machine-translated or spun"
+# Verdicts that call a document machine-translated start so ("likely machine-translated: 9 of
+# 21 sentences garbled"); the rest of the text varies.
+MT_VERDICT_PREFIX = "likely machine-translated"
 
 
 def _annotate_batch(step, docs, keep_rules: dict) -> list:
@@ -38,8 +40,9 @@ def _annotate_batch(step, docs, keep_rules: dict) -> list:
 
 class MtcheckFilter(BaseFilter):
     """Keeps documents whose quality is at least ``min_quality``, whose share of flagged prose
-    sentences is at most ``max_flagged`` and (with ``drop_machine_translated``) whose verdict
-    is not "looks machine-translated or spun"; drops the others with the reason. Annotates
+    sentences is at most ``max_flagged``, whose P(machine-translated) is at most ``max_p_mt``
+    (documents under 3 sentences have none and pass) and (with ``drop_machine_translated``)
+    whose verdict does not call them machine-translated; drops the others with the reason. Annotates
     every document it sees unless ``annotate=False``. ``scorer="fast"`` uses the crawl
     filter's fast scorer (about ten times faster, no spans)."""
 
@@ -50,6 +53,7 @@ class MtcheckFilter(BaseFilter):
         min_quality: Optional[float] = None,
         max_flagged: Optional[float] = None,
         drop_machine_translated: bool = False,
+        max_p_mt: Optional[float] = None,
         scorer: str = "full",
         model: Optional[str] = None,
         annotate: bool = True,
@@ -60,28 +64,34 @@ class MtcheckFilter(BaseFilter):
         super().__init__(exclusion_writer=exclusion_writer, batch_size=batch_size)
         if scorer not in ("full", "fast"):
             raise ValueError(f"scorer must be 'full' or 'fast', not {scorer!r}")
-        for name, value in (("min_quality", min_quality), ("max_flagged", max_flagged)):
+        if max_p_mt is not None and scorer == "fast":
+            raise ValueError("max_p_mt needs the full scorer's document verdict; the fast scorer gives no p_mt")
+        for name, value in (("min_quality", min_quality), ("max_flagged", max_flagged), ("max_p_mt", max_p_mt)):
             if value is not None and not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, not {value}")
         self.min_quality = min_quality
         self.max_flagged = max_flagged
         self.drop_machine_translated = drop_machine_translated
+        self.max_p_mt = max_p_mt
         self.scorer = scorer
         self.model = model
         self.annotate = annotate
         self.threads = threads
 
     def filter_batch(self, batch):
-        rules = {"min_quality": self.min_quality, "max_flagged": self.max_flagged}
+        rules = {"min_quality": self.min_quality, "max_flagged": self.max_flagged, "max_p_mt": self.max_p_mt}
         results = []
         for doc, a in zip(batch, _annotate_batch(self, batch, rules)):
             if self.annotate:
                 doc.metadata["mtcheck"] = a
+            called_mt = self.max_p_mt is not None and a["p_mt"] is not None and a["p_mt"] > self.max_p_mt
             if self.min_quality is not None and a["quality"] < self.min_quality:
                 results.append((False, "mtcheck_quality"))
+            elif called_mt:
+                results.append((False, "mtcheck_machine_translated"))
             elif not a["keep"]:
                 results.append((False, "mtcheck_flagged"))
-            elif self.drop_machine_translated and a["verdict"] == MT_VERDICT:
+            elif self.drop_machine_translated and a["verdict"].startswith(MT_VERDICT_PREFIX):
                 results.append((False, "mtcheck_machine_translated"))
             else:
                 results.append(True)

@@ -1,6 +1,7 @@
 """The Python API on the seeds: the same reports as the CLI, batches in order, clear errors."""
 
 import json
+from pathlib import Path
 import subprocess
 
 import pytest
@@ -49,7 +50,13 @@ def test_fast_scores_and_annotations(checker):
         assert set(a) == {"quality", "p_mt", "sentences", "flagged_sentences", "spans", "keep", "verdict"}
         assert a["quality"] == report["quality"]
         assert a["keep"] == (a["quality"] >= 0.5)
-        assert a["verdict"] in ("no garbled sentences found", "mostly fluent, with garbled sentences", "looks machine-translated or spun")
+        assert a["verdict"] == report["verdict"] and a["p_mt"] == report["p_mt"]
+    # Three sentences or more: a document verdict; a machine-translated one is dropped by max_p_mt.
+    spun = (Path(__file__).parents[2] / "examples" / "spun.txt").read_text(encoding="utf-8")
+    (a,) = checker.annotate([spun], max_p_mt=0.5)
+    assert a["p_mt"] > 0.5 and a["verdict"].startswith("likely machine-translated") and a["keep"] is False
+    with pytest.raises(ValueError, match="max_p_mt"):
+        checker.annotate([spun], scorer="fast", max_p_mt=0.5)
     assert all(a["spans"] == [] for a in checker.annotate(texts, scorer="fast"))
 
 

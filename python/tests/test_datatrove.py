@@ -80,3 +80,31 @@ def test_annotator_keeps_everything(crawl, tmp_path):
     docs = read_jsonl(out)
     assert [d["id"] for d in docs] == [str(i) for i in range(len(TEXTS))]
     assert all("quality" in d["metadata"]["mtcheck"] and "keep" not in d["metadata"]["mtcheck"] for d in docs)
+
+
+def test_filter_drops_documents_called_machine_translated(tmp_path):
+    from pathlib import Path
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    spun = (Path(__file__).parents[2] / "examples" / "spun.txt").read_text(encoding="utf-8")
+    texts = [seed("000").read_text(encoding="utf-8"), spun]
+    with open(folder / "crawl.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": str(i), "text": t}) + "\n")
+    kept, dropped = tmp_path / "kept", tmp_path / "dropped"
+    LocalPipelineExecutor(
+        pipeline=[
+            JsonlReader(str(folder)),
+            MtcheckFilter(max_p_mt=0.5, exclusion_writer=JsonlWriter(str(dropped), compression=None)),
+            JsonlWriter(str(kept), compression=None),
+        ],
+        tasks=1,
+        workers=1,
+        logging_dir=str(tmp_path / "logs"),
+    ).run()
+    assert [d["id"] for d in read_jsonl(kept)] == ["0"]
+    (gone,) = read_jsonl(dropped)
+    assert gone["id"] == "1" and gone["metadata"]["filter_reason"] == "mtcheck_machine_translated"
+    with pytest.raises(ValueError, match="max_p_mt"):
+        MtcheckFilter(max_p_mt=0.5, scorer="fast")

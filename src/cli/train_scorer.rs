@@ -39,6 +39,11 @@ pub struct TrainingData {
 pub struct TrainScorerArgs {
     #[command(flatten)]
     pub data: TrainingData,
+    /// Labelled sets whose BAD tags train the token forest only, not the sentence forest (for
+    /// sets whose quality scale differs, e.g. ../shared/data/train/mqm-zh-en-train.jsonl.zst).
+    /// Repeat the flag for several.
+    #[arg(long)]
+    pub token_set: Vec<PathBuf>,
     /// Also train on synthetic MT-like damage of this clean text (held out of LM training;
     /// when it is the --clean file, the paragraphs after the calibration ones are used).
     #[arg(long)]
@@ -103,6 +108,7 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
     };
     let options = TrainOptions {
         sets: args.data.sets.clone(),
+        token_sets: args.token_set.clone(),
         clean: args.data.clean.clone(),
         clean_paragraphs: args.data.clean_paragraphs,
         damage: args.damage.clone(),

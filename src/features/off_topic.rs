@@ -5,6 +5,7 @@
 
 use super::{Compute, Context, Feature, Sentence};
 use crate::error::{Error, Result};
+use crate::io::model_bytes::ModelBytes;
 use crate::text::is_function_word;
 use std::collections::HashMap;
 use std::path::Path;
@@ -55,7 +56,8 @@ fn cosine(a: &[f32], b: &[f32]) -> Option<f32> {
 #[derive(Debug, Default)]
 pub struct TopicVectors {
     pub dim: usize,
-    file: FileBytes,
+    /// The file (None for no topic vectors).
+    file: Option<ModelBytes>,
     values_at: usize,
     words_at: usize,
     /// Where each word starts in the file's word list (one more entry: the list's end + 1).
@@ -66,29 +68,6 @@ pub struct TopicVectors {
 }
 
 const EMPTY: u32 = u32::MAX;
-
-/// The topic file's bytes: mapped when loaded, owned when just trained.
-#[derive(Debug)]
-enum FileBytes {
-    Mapped(memmap2::Mmap),
-    Owned(Vec<u8>),
-}
-
-impl Default for FileBytes {
-    fn default() -> Self {
-        FileBytes::Owned(Vec::new())
-    }
-}
-
-impl std::ops::Deref for FileBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            FileBytes::Mapped(m) => m,
-            FileBytes::Owned(v) => v,
-        }
-    }
-}
 
 const MAGIC: &[u8; 8] = b"MTTOPIC1";
 
@@ -105,9 +84,13 @@ impl TopicVectors {
         self.len() == 0
     }
 
+    fn bytes(&self) -> &[u8] {
+        self.file.as_deref().unwrap_or_default()
+    }
+
     fn word(&self, row: usize) -> &[u8] {
         let (a, b) = (self.word_starts[row] as usize, self.word_starts[row + 1] as usize - 1);
-        &self.file[self.words_at + a..self.words_at + b]
+        &self.bytes()[self.words_at + a..self.words_at + b]
     }
 
     fn row(&self, key: &str) -> Option<usize> {
@@ -129,7 +112,7 @@ impl TopicVectors {
     pub fn vector(&self, key: &str) -> Option<Vec<f32>> {
         let i = self.row(key)?;
         let at = self.values_at + i * self.dim;
-        Some(self.file[at..at + self.dim].iter().map(|&x| x as i8 as f32 / 127.0).collect())
+        Some(self.bytes()[at..at + self.dim].iter().map(|&x| x as i8 as f32 / 127.0).collect())
     }
 
     /// Random indexing: every word has a sparse random ±1 index vector; a word's topic vector
@@ -181,23 +164,24 @@ impl TopicVectors {
         bytes.extend((words.len() as u32).to_le_bytes());
         bytes.extend(values.iter().map(|&x| x as u8));
         bytes.extend(words.join("\n").as_bytes());
-        Self::from_file(FileBytes::Owned(bytes)).expect("a freshly built topic file is valid")
+        Self::from_file(ModelBytes::copied(&bytes).expect("memory for the topic vectors"))
+            .expect("a freshly built topic file is valid")
     }
 
     /// Writes `MTTOPIC1`, dim and count (u32 LE), count×dim i8 values, then the words, one a line.
     pub fn save(&self, path: &Path) -> Result<()> {
-        crate::io::output::write_atomically(path, |w| std::io::Write::write_all(w, &self.file))
+        crate::io::output::write_atomically(path, |w| std::io::Write::write_all(w, self.bytes()))
     }
 
     pub fn load(path: &Path) -> Result<Self> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         // Safety: the model file is not modified while mapped (as for the language model).
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        Self::from_file(FileBytes::Mapped(map))
+        Self::from_file(ModelBytes::Mapped(map))
             .map_err(|problem| Error::bad_model(path, format!("{problem}; rebuild it with scripts/build-model.sh")))
     }
 
-    fn from_file(file: FileBytes) -> std::result::Result<Self, String> {
+    fn from_file(file: ModelBytes) -> std::result::Result<Self, String> {
         if file.len() < 16 || &file[..8] != MAGIC {
             return Err("not an mtcheck topic-vector file".into());
         }
@@ -218,7 +202,8 @@ impl TopicVectors {
         if word_starts.len() - 1 != count {
             return Err("word count does not match the header".into());
         }
-        let mut topics = TopicVectors { dim, file, values_at: 16, words_at, word_starts, table: Vec::new() };
+        let mut topics =
+            TopicVectors { dim, file: Some(file), values_at: 16, words_at, word_starts, table: Vec::new() };
         let mask = (2 * count).next_power_of_two().max(2) - 1;
         let mut table = vec![EMPTY; mask + 1];
         for row in 0..count {

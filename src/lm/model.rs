@@ -3,10 +3,11 @@
 //! unigrams; [`super::query`] scores words and sentences.
 
 use crate::error::{Error, Result};
+use crate::io::model_bytes::ModelBytes;
 use crate::lm::ngram::{MAX_ORDER, UNK};
 use crate::lm::storage::format::{self, get_u32, get_u64, Header};
 use crate::lm::storage::hashing::{ngram_hash, probe, word_hash};
-use memmap2::{Mmap, MmapMut};
+use memmap2::MmapMut;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -39,22 +40,6 @@ pub(super) struct Table {
     pub(super) codebook: usize,
 }
 
-/// The model's bytes: the file mapped, or read into memory.
-pub(super) enum Bytes {
-    Mapped(Mmap),
-    InMemory(MmapMut),
-}
-
-impl std::ops::Deref for Bytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            Bytes::Mapped(m) => m,
-            Bytes::InMemory(m) => m,
-        }
-    }
-}
-
 /// Reads `file` into `memory` in chunks on all cores: most of the cost is the kernel zeroing
 /// fresh pages, which one thread does at a few hundred MB/s.
 #[cfg(unix)]
@@ -81,7 +66,7 @@ enum Loading {
 /// A memory-mapped n-gram model.
 pub struct LanguageModel {
     path: PathBuf,
-    pub(super) map: Bytes,
+    pub(super) map: ModelBytes,
     pub(super) header: Header,
     pub(super) tables: [Table; MAX_ORDER + 1],
 }
@@ -121,13 +106,13 @@ impl LanguageModel {
             #[cfg(target_os = "linux")]
             memory.advise(memmap2::Advice::HugePage).ok();
             read_in_parallel(&file, &mut memory).map_err(|e| Error::io(path, e))?;
-            Bytes::InMemory(memory)
+            ModelBytes::InMemory(memory)
         } else {
             let mut options = memmap2::MmapOptions::new();
             if loading == Loading::Populated {
                 options.populate();
             }
-            Bytes::Mapped(unsafe { options.map(&file) }.map_err(|e| Error::io(path, e))?)
+            ModelBytes::Mapped(unsafe { options.map(&file) }.map_err(|e| Error::io(path, e))?)
         };
         let header = Header::decode(&map[..map.len().min(format::HEADER_LEN)], len, path)?;
         // The bytes are all read already in memory: check them all (a few tens of ms, once per

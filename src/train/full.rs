@@ -18,6 +18,9 @@ use std::path::PathBuf;
 pub struct TrainOptions {
     /// Labelled sets (`*-train.jsonl`).
     pub sets: Vec<PathBuf>,
+    /// Sets whose BAD tags train the token forest only (their quality scale differs from the
+    /// sentence targets', e.g. MQM penalties): ../shared/data/train/mqm-zh-en-train.jsonl.zst.
+    pub token_sets: Vec<PathBuf>,
     /// Clean human text, a paragraph a line, held out of LM training: calibrates quality.
     pub clean: PathBuf,
     /// Paragraphs of `clean` to use.
@@ -116,26 +119,37 @@ pub fn train(models: &FeatureModels, options: &TrainOptions, log: &dyn Fn(&str))
     let xt = ndarray::concatenate(ndarray::Axis(1), &[xt.view(), scores.view()])
         .map_err(|e| Error::Training(e.to_string()))?;
     let mut token_targets = data.token_targets;
-    let xt = match &options.human {
-        // Clean human sentences: every token OK. Without them the token forest has only seen
-        // machine translation, where every sentence has some BAD words.
-        Some(path) => {
-            let human = human_rows(models, &shape, &held_out_paragraphs(path, options, options.human_paragraphs)?);
-            let mut hs = matrix(human.sentence_rows, sentence_names.len())?;
-            let mut ht = matrix(human.token_rows, token_names.len() - 1)?;
-            hold_out(&sentence_names, &mut hs);
-            hold_out(&token_names, &mut ht);
-            let hz: Vec<f32> = hs.rows().into_iter().map(|r| sentence.margin(r)).collect();
-            let scores = ndarray::Array2::from_shape_fn((ht.nrows(), 1), |(i, _)| hz[human.token_sentence[i]]);
-            let ht = ndarray::concatenate(ndarray::Axis(1), &[ht.view(), scores.view()])
-                .map_err(|e| Error::Training(e.to_string()))?;
-            log(&format!("token forest: {} labelled tokens and {} clean human ones", xt.nrows(), ht.nrows()));
-            token_targets.extend(std::iter::repeat_n(0.0, ht.nrows()));
-            ndarray::concatenate(ndarray::Axis(0), &[xt.view(), ht.view()])
-                .map_err(|e| Error::Training(e.to_string()))?
-        }
-        None => xt,
+    let mut xt = xt;
+    // Token rows the sentence forest was not trained on see its prediction for their sentence.
+    let mut add_token_rows = |extra: Dataset, xt: &mut Array2<f32>| -> Result<usize> {
+        let mut es = matrix(extra.sentence_rows, sentence_names.len())?;
+        let mut et = matrix(extra.token_rows, token_names.len() - 1)?;
+        hold_out(&sentence_names, &mut es);
+        hold_out(&token_names, &mut et);
+        let z: Vec<f32> = es.rows().into_iter().map(|r| sentence.margin(r)).collect();
+        let scores = ndarray::Array2::from_shape_fn((et.nrows(), 1), |(i, _)| z[extra.token_sentence[i]]);
+        let et = ndarray::concatenate(ndarray::Axis(1), &[et.view(), scores.view()])
+            .map_err(|e| Error::Training(e.to_string()))?;
+        token_targets.extend(extra.token_targets);
+        *xt = ndarray::concatenate(ndarray::Axis(0), &[xt.view(), et.view()])
+            .map_err(|e| Error::Training(e.to_string()))?;
+        Ok(et.nrows())
     };
+    for path in &options.token_sets {
+        let records = crate::io::eval_set::read_set(path)?;
+        let records: Vec<EvalRecord> = records.into_iter().filter(|r| r.bad.is_some()).collect();
+        let zeros = vec![0.0; records.len()];
+        let added = add_token_rows(dataset(models, &shape, &records, &zeros), &mut xt)?;
+        log(&format!("token forest: {added} tokens of {} (token targets only)", path.display()));
+        set_sizes.push(serde_json::json!({"set": path.display().to_string(), "records": records.len(), "use": "token forest only"}));
+    }
+    // Clean human sentences: every token OK. Without them the token forest has only seen
+    // machine translation, where every sentence has some BAD words.
+    if let Some(path) = &options.human {
+        let human = human_rows(models, &shape, &held_out_paragraphs(path, options, options.human_paragraphs)?);
+        let added = add_token_rows(human, &mut xt)?;
+        log(&format!("token forest: {} tokens in all, {added} clean human ones", xt.nrows()));
+    }
     let token = Forest::train(&xt, &token_targets, Loss::Logistic, &options.token_params);
     let reasons = reason_stats(&xt, &token_targets);
     let mut model = ScorerModel {
