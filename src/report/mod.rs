@@ -87,7 +87,7 @@ impl Report {
         let c = self.counts();
         match self.p_mt {
             Some(p) if p >= MT_LINE => Verdict::MachineTranslated,
-            _ if c.flagged == 0 && c.prose < MIN_SENTENCES => Verdict::TooShort,
+            _ if c.flagged == 0 && c.prose < MIN_SENTENCES && self.suspicious_spans() == 0 => Verdict::TooShort,
             _ if c.flagged == 0 => Verdict::NothingFound,
             None if self.quality < 0.5 || c.flagged * 4 >= c.prose.max(1) => Verdict::MachineTranslated,
             _ => Verdict::SomeGarbled,
@@ -112,7 +112,7 @@ impl Report {
                     .to_string()
             }
             Verdict::MachineTranslated => format!("likely machine-translated: {flagged} of {prose} sentences garbled"),
-            Verdict::SomeGarbled => format!("mostly fluent: {flagged} of {prose} sentences garbled"),
+            Verdict::SomeGarbled => format!("garbled in places: {flagged} of {prose} sentences garbled"),
             Verdict::NothingFound if suspicious > 0 => {
                 format!("no garbled sentences; {suspicious} suspicious {} marked", plural(suspicious, "phrase"))
             }
@@ -141,7 +141,7 @@ pub struct SentenceCounts {
 /// A document's verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// Fewer than [`MIN_SENTENCES`] prose sentences and none flagged.
+    /// Fewer than [`MIN_SENTENCES`] prose sentences, none flagged and no span.
     TooShort,
     NothingFound,
     /// Flagged sentences in a document that does not read as machine-translated overall.

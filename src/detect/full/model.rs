@@ -160,12 +160,8 @@ impl ScorerModel {
         Ok(())
     }
 
-    /// The sentence's score (see [`Self::sentence_score`]) and its quality in [0, 1].
-    pub fn sentence_quality(&self, features: &SentenceFeatures) -> (f32, f32) {
-        self.quality_of(&features::sentence_inputs(features))
-    }
-
-    /// The score and quality of a sentence with these sentence inputs.
+    /// The score (see [`Self::sentence_score`]) and quality in [0, 1] of a sentence with these
+    /// sentence inputs ([`features::sentence_inputs`]).
     pub fn quality_of(&self, inputs: &[f32]) -> (f32, f32) {
         let z = self.sentence_score(ndarray::ArrayView1::from(inputs));
         (z, self.calibration.quality(z))
