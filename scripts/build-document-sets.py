@@ -8,13 +8,16 @@ target/document-sets/:
   document as it is (human) and round-tripped through Spanish and through Catalan by Apertium
   (scripts/spin-apertium.py): spun.
 - spun-tune.jsonl: the same from the WMT23 sources (mixed domains): held out for measuring.
+- spun-testsuites-train.jsonl / spun-testsuites-tune.jsonl: the same from the first 300 rows per
+  source and language pair of english-original-testsuites.jsonl.zst (WMT21/24 for train, WMT23
+  held out); not in the shipped model's training (reports/accuracy.md), a second measure.
 - wmt23-docs.jsonl: pseudo-documents of 10 consecutive WMT23 segments, one system (MT) or the
   human reference, from wmt-mt-vs-human-dev (tuning data, not a dev file); all references
   and 1,200 MT documents drawn with a fixed seed.
 - wmt21-docs.jsonl: the same from wmt-mt-vs-human-train (for ablation).
 
 Needs apt packages apertium apertium-eng-spa apertium-eng-cat (installed if missing, as root)
-and zstd. Deterministic; about 2 minutes on 2 cores.
+and zstd. Deterministic; about 4 minutes on 2 cores (round trips cached in target/document-sets/).
     scripts/build-document-sets.py
 """
 import collections
@@ -54,25 +57,40 @@ def ensure_apertium():
     subprocess.run(["apt-get", "install", "-y", "-q", "apertium", "apertium-eng-spa", "apertium-eng-cat"], check=True)
 
 
-def spun_documents():
-    spun_path = os.path.join(OUT, "english-original-spun.jsonl")
+def spin(name, rows):
+    """{row id: {pivot: round trip}} for `rows` of ../shared/data/train/`name` (cached)."""
+    spun_path = os.path.join(OUT, name.replace(".jsonl.zst", "") + "-spun.jsonl")
     if not os.path.exists(spun_path):
         ensure_apertium()
+        source = spun_path + ".in.jsonl"
+        with open(source, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n")
         with open(spun_path + ".part", "w") as f:
-            subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "spin-apertium.py"),
-                            os.path.join(TRAIN, "english-original.jsonl.zst"), "spa", "cat"], stdout=f, check=True)
+            subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "spin-apertium.py"), source, "spa", "cat"],
+                           stdout=f, check=True)
         os.rename(spun_path + ".part", spun_path)
+        os.remove(source)
     spun = collections.defaultdict(dict)
     for line in open(spun_path, encoding="utf-8"):
         d = json.loads(line)
         spun[d["id"]][d["pivot"]] = d["spun"]
+    return spun
+
+
+def spun_documents(name, per_group=None):
+    """(train, tune) documents: originals of `name` cut into 10-segment documents and their
+    round trips; the WMT23 rows go to tune. `per_group`: at most so many rows of each source
+    and language pair."""
     groups = collections.defaultdict(list)
-    for r in zread("english-original.jsonl.zst"):
+    for r in zread(name):
         source, lp = r["id"].split("/")[:2]
-        groups[(source, lp)].append(r)
+        if per_group is None or len(groups[(source, lp)]) < per_group:
+            groups[(source, lp)].append(r)
+    spun = spin(name, [r for rows in groups.values() for r in rows])
     train, tune = [], []
     for (source, lp), rows in sorted(groups.items()):
-        out = tune if source == "wmt23" else train
+        out = tune if source.startswith("wmt23") else train
         for i in range(0, len(rows) - SEGMENTS + 1, SEGMENTS):
             chunk = rows[i:i + SEGMENTS]
             out.append({"id": f"orig/{source}/{lp}/{i}", "text": "\n".join(one_line(r["text"]) for r in chunk),
@@ -82,8 +100,7 @@ def spun_documents():
                     out.append({"id": f"spun-{pivot}/{source}/{lp}/{i}",
                                 "text": "\n".join(spun[r["id"]][pivot] for r in chunk),
                                 "is_mt": 1, "kind": f"spun-{pivot}"})
-    write("spun-train.jsonl", train)
-    write("spun-tune.jsonl", tune)
+    return train, tune
 
 
 def pseudo_documents(name, out_name, mt_documents=1200):
@@ -106,7 +123,12 @@ def pseudo_documents(name, out_name, mt_documents=1200):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    spun_documents()
+    train, tune = spun_documents("english-original.jsonl.zst")
+    write("spun-train.jsonl", train)
+    write("spun-tune.jsonl", tune)
+    train, tune = spun_documents("english-original-testsuites.jsonl.zst", per_group=300)
+    write("spun-testsuites-train.jsonl", train)
+    write("spun-testsuites-tune.jsonl", tune)
     pseudo_documents("wmt-mt-vs-human-dev.jsonl.zst", "wmt23-docs.jsonl")
     pseudo_documents("wmt-mt-vs-human-train.jsonl.zst", "wmt21-docs.jsonl")
 
