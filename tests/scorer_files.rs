@@ -58,4 +58,10 @@ fn a_forest_file_that_does_not_match_its_json_is_refused() {
     std::fs::remove_file(&forest).unwrap();
     let err = ScorerModel::load(&json).unwrap_err().to_string();
     assert!(err.contains("scorer.forest"), "{err}");
+    // The JSON may only name a file beside it.
+    let mut named: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    named["forests"]["file"] = "../scorer.forest".into();
+    std::fs::write(&json, serde_json::to_vec(&named).unwrap()).unwrap();
+    let err = ScorerModel::load(&json).unwrap_err().to_string();
+    assert!(err.contains("not a file name beside it"), "{err}");
 }

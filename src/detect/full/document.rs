@@ -114,7 +114,7 @@ impl DocumentModel {
         if !finite(&model.mean)
             || !finite(&model.weights)
             || !model.bias.is_finite()
-            || model.scale.iter().any(|&s| !(s > 0.0))
+            || model.scale.iter().any(|&s| !s.is_finite() || s <= 0.0)
         {
             return Err(Error::bad_model(path, format!("non-finite weights or non-positive scales; {fix}")));
         }

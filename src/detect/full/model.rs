@@ -93,6 +93,13 @@ impl ScorerModel {
             .map_err(|e| Error::bad_model(path, format!("not a valid scorer file ({e})")))?;
         if model.format == FORMAT {
             let info = model.forests.clone().ok_or_else(|| Error::bad_model(path, "names no forest file"))?;
+            // A model file is input: it may name a file beside it, nothing elsewhere.
+            if info.file.is_empty() || info.file.contains(['/', '\\']) || info.file == ".." {
+                return Err(Error::bad_model(
+                    path,
+                    format!("forest file {:?} is not a file name beside it", info.file),
+                ));
+            }
             let forest_path = path.with_file_name(&info.file);
             let bytes = std::fs::read(&forest_path).map_err(|e| Error::io(&forest_path, e))?;
             if bytes.len() as u64 != info.bytes || hash(&bytes) != info.xxh3 {
