@@ -25,6 +25,9 @@ pub const TOPICS_FILE: &str = "topics.bin";
 /// The full detector's document verdict (P(machine-translated) of a document).
 pub const DOCUMENT_FILE: &str = "document.json";
 
+/// The deep detector's heads and thresholds (`mtcheck --deep`); it names the encoder files.
+pub const DEEP_FILE: &str = "deep.json";
+
 const ENV: &str = "$MTCHECK_MODEL_DIR";
 
 /// The places looked in, in order, each with what it is.

@@ -69,6 +69,11 @@ pub struct CheckArgs {
     /// Threads (default: all cores).
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
+    /// Read every sentence again with the pretrained encoder (all-MiniLM-L6-v2, 4 of its 6
+    /// layers): spans from a word-level head ("meaning"), a quality stacked on the full
+    /// detector's. About 10x slower than the default (see reports/speed.md).
+    #[arg(long)]
+    pub deep: bool,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 }
@@ -102,7 +107,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     }
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
     let settings = Settings { threshold: args.threshold, ..Settings::default() };
-    let checker = detect::open(DetectorKind::Full, &dir, settings)
+    let kind = if args.deep { DetectorKind::Deep } else { DetectorKind::Full };
+    let checker = detect::open(kind, &dir, settings)
         .with_context(|| format!("loading the model in {}", dir.display()))?;
     let color = match args.color {
         Color::Always => true,

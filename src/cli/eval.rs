@@ -18,6 +18,8 @@ pub enum Scorer {
     Mtcheck,
     /// The fast scorer `mtcheck filter` uses (qualities and flags, no spans).
     Fast,
+    /// The full detector read again by the pretrained encoder (`mtcheck --deep`).
+    Deep,
     /// Mean token log-probability as quality, tokens below log10 p −4 as spans (what crawl
     /// filters do with an n-gram LM; the bar to beat).
     Perplexity,
@@ -54,6 +56,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let kind = match args.scorer {
         Scorer::Mtcheck => DetectorKind::Full,
         Scorer::Fast => DetectorKind::Fast,
+        Scorer::Deep => DetectorKind::Deep,
         Scorer::Perplexity => DetectorKind::Perplexity,
     };
     let settings =

@@ -22,6 +22,7 @@
 //! # Ok::<(), mtcheck::Error>(())
 //! ```
 
+pub mod deep;
 pub mod fast;
 pub mod forest;
 pub mod forest_file;
@@ -49,6 +50,8 @@ pub trait Detector: Send + Sync {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DetectorKind {
     Full,
+    /// The full detector read again by a pretrained encoder ([`deep`]).
+    Deep,
     Fast,
     Perplexity,
 }
@@ -77,6 +80,11 @@ pub fn open(kind: DetectorKind, dir: &Path, settings: Settings) -> Result<Box<dy
             if let Some(t) = settings.threshold {
                 checker.set_threshold(t);
             }
+            Box::new(checker)
+        }
+        DetectorKind::Deep => {
+            let mut checker = deep::DeepChecker::with_model(dir)?;
+            checker.apply(settings);
             Box::new(checker)
         }
         DetectorKind::Perplexity => Box::new(perplexity::Perplexity::with_model(dir)?),

@@ -19,7 +19,7 @@ pub mod document;
 pub mod model;
 
 use super::{spans, Detector, Settings};
-use crate::analysis::{Analyzer, Lookup, Sentence, SentenceKind};
+use crate::analysis::{Analyzer, Document, Lookup, Sentence, SentenceKind};
 use crate::error::Result;
 use crate::features::{self, Context, TopicVectors};
 use crate::lm::LanguageModel;
@@ -153,21 +153,21 @@ impl Checker {
     pub fn check(&self, text: &str) -> Report {
         let (mut report, evidence) = self.check_with_evidence(text);
         report.p_mt = self.document.as_ref().and_then(|d| d.p_mt(&evidence));
-        if report.verdict() == Verdict::MachineTranslated && report.p_mt.is_some() {
-            let line = self.scorer.thresholds.span_gate.max(self.threshold);
-            for s in &mut report.sentences {
-                s.flagged |= s.kind == SentenceKind::Prose && s.quality < line;
-            }
-            report.flagged = report.sentences.iter().any(|s| s.flagged);
-        }
+        let line = self.scorer.thresholds.span_gate.max(self.threshold);
+        flag_up_to(&mut report, |s| s.quality < line);
         report
     }
 
     /// The report (without P(MT)) and the document evidence it was drawn from: what the
     /// document model is trained on.
     pub fn check_with_evidence(&self, text: &str) -> (Report, Evidence) {
-        let doc = self.analyzer.analyze(text);
-        let ctx = Context::new(&doc, &self.scorer.char_shape, &self.topics);
+        self.check_document(&self.analyzer.analyze(text))
+    }
+
+    /// [`Self::check_with_evidence`] of a document already analysed (the deep detector reads
+    /// the same analysis).
+    pub fn check_document(&self, doc: &Document) -> (Report, Evidence) {
+        let ctx = Context::new(doc, &self.scorer.char_shape, &self.topics);
         // Sentences are scored independently: on all cores for long texts (in order).
         let scored: Vec<(SentenceReport, Option<[f32; document::SIGNALS.len()]>)> =
             doc.sentences.par_iter().with_min_len(16).map(|s| self.sentence(&ctx, s)).collect();
@@ -199,6 +199,17 @@ impl Checker {
         };
         let signals = prose.then(|| document::sentence_signals(quality, &inputs, &self.signal_columns));
         (SentenceReport { bytes: s.bytes, kind: s.kind, quality, flagged, spans }, signals)
+    }
+}
+
+/// In a document called machine-translated (with a P(MT)), flags every prose sentence `also`
+/// picks out besides those flagged already.
+pub fn flag_up_to(report: &mut Report, also: impl Fn(&SentenceReport) -> bool) {
+    if report.verdict() == Verdict::MachineTranslated && report.p_mt.is_some() {
+        for s in &mut report.sentences {
+            s.flagged |= s.kind == SentenceKind::Prose && also(s);
+        }
+        report.flagged = report.sentences.iter().any(|s| s.flagged);
     }
 }
 

@@ -1,0 +1,68 @@
+//! The Rust encoder (candle) against the numpy reference of scripts/deep_encoder.py on the
+//! shipped int8 weights (fixture: scripts/encoder-reference.py): same word pieces, same spans,
+//! layer-4 states and the pooled layer-6 embedding within 1e-3.
+
+use mtcheck::detect::deep::encoder::{mean_pooled, Encoder};
+use mtcheck::detect::deep::wordpieces::WordPieces;
+use mtcheck::model_dir::default_model_dir;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Fixture {
+    sentences: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    text: String,
+    ids: Vec<u32>,
+    spans: Vec<(usize, usize)>,
+    layer4: Vec<Vec<f32>>,
+    pooled6: Vec<f32>,
+}
+
+fn max_difference(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+#[test]
+fn rust_encoder_matches_the_numpy_reference() {
+    let dir = default_model_dir();
+    let encoder = Encoder::load(&dir.join("encoder.safetensors")).unwrap();
+    let pieces = WordPieces::load(&dir.join("encoder-tokenizer.json")).unwrap();
+    let fixture: Fixture =
+        serde_json::from_str(&std::fs::read_to_string("tests/fixtures/encoder-reference.json").unwrap()).unwrap();
+    // One batch with all three (padding must not change a sentence's states).
+    let encoded: Vec<_> = fixture.sentences.iter().map(|c| pieces.encode(&c.text, 512)).collect();
+    let ids: Vec<Vec<u32>> = encoded.iter().map(|p| p.ids.clone()).collect();
+    let hidden = encoder.forward(&ids).unwrap();
+    let pooled = mean_pooled(&hidden.layers[6], &hidden.mask).unwrap().to_vec2::<f32>().unwrap();
+    let layer4 = hidden.layers[4].to_vec3::<f32>().unwrap();
+    for (k, case) in fixture.sentences.iter().enumerate() {
+        assert_eq!(encoded[k].ids, case.ids, "{}", case.text);
+        // The fixture's spans are character offsets; these texts are ASCII.
+        let spans: Vec<(usize, usize)> = encoded[k].spans.iter().map(|s| (s.start, s.end)).collect();
+        assert_eq!(spans, case.spans, "{}", case.text);
+        for (position, expected) in case.layer4.iter().enumerate() {
+            let d = max_difference(&layer4[k][position], expected);
+            assert!(d < 1e-3, "{}: layer 4, piece {position}: off by {d}", case.text);
+        }
+        let d = max_difference(&pooled[k], &case.pooled6);
+        assert!(d < 1e-3, "{}: pooled layer 6 off by {d}", case.text);
+    }
+}
+
+#[test]
+fn a_corrupt_or_foreign_weight_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.safetensors");
+    std::fs::write(&junk, b"\x10\x00\x00\x00\x00\x00\x00\x00{not json at all}").unwrap();
+    let e = Encoder::load(&junk).err().expect("junk refused").to_string();
+    assert!(e.contains("junk.safetensors") && e.contains("not a safetensors file"), "{e}");
+    let short = dir.path().join("short.safetensors");
+    std::fs::write(&short, b"abc").unwrap();
+    assert!(Encoder::load(&short).is_err());
+    let missing = Encoder::load(&dir.path().join("missing.safetensors")).err().expect("missing refused").to_string();
+    assert!(missing.contains("missing.safetensors"), "{missing}");
+}
