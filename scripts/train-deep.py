@@ -6,12 +6,20 @@ stays frozen; only its first LAYER layers run. On top of them:
 - a token head: logistic regression on each word's state (the mean of its word pieces' states
   at layer LAYER) -> P(garbled word). Trained on the word tags of the MLQE-PE train files
   (35,000 sentences, 5 pairs).
-- a sentence head: ridge regression -> quality on [the mean-pooled layer-LAYER state, the full
+  Clean anchors' words count as OK: 2,000 held-out Wikipedia paragraphs and WMT21's original
+  English (MLQE tags 40% of MT words BAD: trained on MLQE alone, the head gives clean words
+  P 0.42 on average).
+- a sentence head: ridge regression -> score on [the mean-pooled layer-LAYER state, the full
   detector's quality logit, the mean and the maximum token P(garbled)], trained on the same
-  sentences' human grades (`mtcheck --format jsonl` gives the full detector's quality).
-- thresholds calibrated on clean text that is not a dev set: the original English set and the
-  WMT23 human references (../shared/data/train): the flag line so that FLAG_RATE of their
-  sentences are flagged, the token line so that SPAN_RATE of their texts get a span.
+  sentences' human grades (z-scored) and the anchors' sentences at CLEAN_Z
+  (`mtcheck --format jsonl` gives the full detector's quality and the sentences).
+- calibration and thresholds on clean text that is not a dev set and not an anchor: WMT24's
+  original English and 4,000 WMT23 human references (../shared/data/train): quality =
+  sigmoid((score - center) / scale), 0.5 at their 2nd percentile and 0.7 at their median; the
+  flag line so that FLAG_RATE of their sentences are flagged; the token line so that SPAN_RATE
+  of those flagged sentences get a span from the token head (the full detector's spans stay;
+  the token head only adds to them in flagged sentences: its own spans, ungated, cost more
+  clean text than the full detector's for a lower word MCC, see reports/accuracy.md).
 
 Measured on a probe (2,000 sentences per pair, MLQE dev): layer 4's token head reaches word MCC
 0.30 (the n-gram detector 0.17), layers 2/3/5/6 0.27-0.28; its sentence head alone Pearson
@@ -40,8 +48,12 @@ PAIRS = ["et", "ne", "ro", "ru", "si"]
 SHARED = os.path.join(ROOT, "..", "shared")
 CACHE = os.path.join(ROOT, "target", "deep")
 MTCHECK = os.path.join(ROOT, "target", "release", "mtcheck")
+WIKI_ANCHORS = 2000
+# The sentence target of clean anchor text, in MLQE's z-scored grades: the 90th percentile of
+# MLQE train (as good as the best MT), so that human text is not graded like average MT.
+CLEAN_Z = 1.0
 FLAG_RATE = 0.01
-SPAN_RATE = 0.05
+SPAN_RATE = 0.25
 TOKEN_C = 0.1
 SENTENCE_ALPHA = 10.0
 SEED = 13
@@ -193,14 +205,23 @@ def record_index(rows):
 
 
 def write_clean_sets():
-    """The clean calibration texts as JSONL in target/deep/ (read by mtcheck and here)."""
-    sets = {}
+    """Clean text as JSONL in target/deep/ (read by mtcheck and here), none of it a dev set:
+    anchors the heads train on (held-out Wikipedia, WMT21's original English) and the sets the
+    thresholds are calibrated on (WMT24's original English, WMT23 human references)."""
     originals = read_jsonl(os.path.join(SHARED, "data", "train", "english-original.jsonl.zst"))
-    sets["clean-original"] = [r for r in originals if r.get("source") != "wmt23"]
     wmt23 = read_jsonl(os.path.join(SHARED, "data", "train", "wmt-mt-vs-human-dev.jsonl.zst"))
     refs = [r for r in wmt23 if r.get("kind") == "ref"]
     rng = np.random.default_rng(SEED)
-    sets["clean-wmt23-refs"] = [refs[i] for i in sorted(rng.choice(len(refs), 4000, replace=False))]
+    wiki = os.path.join(ROOT, "target", "lm-data", "heldout-wiki.txt")
+    if not os.path.exists(wiki):
+        subprocess.run([os.path.join(ROOT, "scripts", "lm-data.sh")], check=True, stdout=subprocess.DEVNULL)
+    paragraphs = open(wiki, encoding="utf-8").read().splitlines()[:WIKI_ANCHORS]
+    sets = {
+        "anchor-wiki": [{"id": f"wiki/{i}", "text": t} for i, t in enumerate(paragraphs)],
+        "anchor-wmt21": [r for r in originals if r.get("source") == "wmt21"],
+        "calibrate-wmt24": [r for r in originals if r.get("source") == "wmt24"],
+        "calibrate-wmt23-refs": [refs[i] for i in sorted(rng.choice(len(refs), 4000, replace=False))],
+    }
     paths = {}
     for name, records in sets.items():
         path = os.path.join(CACHE, name + ".jsonl")
@@ -240,39 +261,54 @@ def main():
     clean_paths = write_clean_sets()
     clean = {name: clean_features(encoder, name, path) for name, path in clean_paths.items()}
 
+    anchors = [clean[n] for n in clean if n.startswith("anchor-")]
+    calibration = {n: c for n, c in clean.items() if n.startswith("calibrate-")}
+
     log("token head")
     found = np.concatenate([m["found"] for m in mlqe])
-    x_words = np.concatenate([m["words"] for m in mlqe])[found]
-    y_words = np.concatenate([m["bad"] for m in mlqe])[found]
+    x_words = np.concatenate([np.concatenate([m["words"] for m in mlqe])[found]] + [a["words"] for a in anchors])
+    y_words = np.concatenate([np.concatenate([m["bad"] for m in mlqe])[found]] +
+                             [np.zeros(len(a["words"]), np.int8) for a in anchors])
     t = time.time()
     token_head = LogisticRegression(C=TOKEN_C, max_iter=500, class_weight="balanced", random_state=SEED)
     token_head.fit(x_words, y_words)
-    log(f"  {len(y_words)} words, {y_words.mean():.1%} bad, {time.time() - t:.0f} s")
+    log(f"  {len(y_words)} words ({sum(len(a['words']) for a in anchors)} clean), {y_words.mean():.1%} bad, "
+        f"{time.time() - t:.0f} s")
 
     def token_probs(words):
         return token_head.predict_proba(words)[:, 1]
 
+    def inputs(c):
+        return sentence_inputs(c["pooled"], c["full"], token_probs(c["words"]), c["nwords"])
+
     log("sentence head")
-    x_sent = np.vstack([sentence_inputs(m["pooled"], m["full"], token_probs(m["words"]), m["nwords"]) for m in mlqe])
-    y_sent = np.concatenate([m["quality"] for m in mlqe])
+    x_sent = np.vstack([inputs(m) for m in mlqe] + [inputs(a)[a["prose"].astype(bool)] for a in anchors])
+    y_sent = np.concatenate([m["quality"] for m in mlqe] +
+                            [np.full(a["prose"].sum(), CLEAN_Z, np.float32) for a in anchors])
     sentence_head = Ridge(alpha=SENTENCE_ALPHA).fit(x_sent, y_sent)
 
-    log("thresholds on clean text")
+    log("calibration and thresholds on clean text")
+    scores = {n: sentence_head.predict(inputs(c))[c["prose"].astype(bool)] for n, c in calibration.items()}
+    pooled = np.concatenate(list(scores.values()))
+    # As the full scorer's: quality 0.5 at the 2nd percentile of clean sentences, 0.7 at the median.
+    low, mid = np.quantile(pooled, 0.02), np.quantile(pooled, 0.5)
+    scale = (mid - low) / np.log(0.7 / 0.3)
+    center = low
+
+    def quality(score):
+        return 1 / (1 + np.exp(-(score - center) / scale))
+
     flag_lines, span_lines = [], []
-    for name, c in clean.items():
-        probs = token_probs(c["words"])
-        quality = np.clip(sentence_head.predict(sentence_inputs(c["pooled"], c["full"], probs, c["nwords"])), 0, 1)
+    for name, c in calibration.items():
         prose = c["prose"].astype(bool)
-        flag_lines.append(np.quantile(quality[prose], FLAG_RATE))
-        _, most = token_stats(probs, c["nwords"])
-        # A record is spanned when any of its prose sentences has a word at or above the line.
-        by_record = {}
-        for k, m, p in zip(c["record_of"], most, prose):
-            if p:
-                by_record[k] = max(by_record.get(k, 0.0), m)
-        span_lines.append(np.quantile(np.array(list(by_record.values())), 1 - SPAN_RATE))
+        flag_lines.append(np.quantile(quality(scores[name]), FLAG_RATE))
+        _, most = token_stats(token_probs(c["words"]), c["nwords"])
+        flagged = quality(scores[name]) < flag_lines[-1]
+        # Token-head spans are added in flagged sentences only: the line where SPAN_RATE of the
+        # flagged sentences would get one.
+        span_lines.append(np.quantile(most[prose][flagged], 1 - SPAN_RATE) if flagged.any() else 0.5)
         log(f"  {name}: {prose.sum()} prose sentences, flag line {flag_lines[-1]:.3f}, span line {span_lines[-1]:.3f}")
-    thresholds = {"sentence": float(min(flag_lines)), "token": float(max(span_lines))}
+    thresholds = {"sentence": round(float(min(flag_lines)), 4), "token": round(float(max(span_lines)), 4)}
 
     model = {
         "format": "mtcheck-deep v1",
@@ -284,13 +320,17 @@ def main():
         "sentence_head": {"inputs": ["pooled state"] * encoder.hidden + ["full quality logit", "token mean", "token max"],
                           "weights": sentence_head.coef_.astype(float).round(6).tolist(),
                           "bias": float(sentence_head.intercept_)},
+        "calibration": {"center": float(center), "scale": float(scale)},
         "thresholds": thresholds,
         "provenance": {
             "trained_by": "scripts/train-deep.py",
-            "token_head": f"MLQE-PE train word tags ({', '.join(PAIRS)} -> en), logistic regression C={TOKEN_C}",
-            "sentence_head": f"MLQE-PE train grades, ridge alpha={SENTENCE_ALPHA}",
-            "thresholds": f"{FLAG_RATE:.0%} of prose sentences flagged, {SPAN_RATE:.0%} of texts spanned, "
-                          "the stricter of: english-original (not WMT23), 4,000 WMT23 references",
+            "token_head": f"MLQE-PE train word tags ({', '.join(PAIRS)} -> en) and the words of clean anchors "
+                          f"as OK ({WIKI_ANCHORS} held-out Wikipedia paragraphs, WMT21 original English), "
+                          f"logistic regression C={TOKEN_C}, classes balanced",
+            "sentence_head": f"MLQE-PE train grades and the anchors' sentences at z {CLEAN_Z}, ridge alpha={SENTENCE_ALPHA}",
+            "calibration": "quality 0.5 at the 2nd percentile of the calibration sentences, 0.7 at their median",
+            "thresholds": f"{FLAG_RATE:.0%} of prose sentences flagged, {SPAN_RATE:.0%} of those given a span, "
+                          "the stricter of: WMT24 original English, 4,000 WMT23 human references",
         },
     }
     with open(os.path.join(MODEL, "deep.json"), "w") as f:

@@ -30,6 +30,7 @@ pub mod report;
 pub mod text;
 pub mod train;
 
+pub use detect::deep::DeepChecker;
 pub use detect::fast::FastChecker;
 pub use detect::full::Checker;
 pub use detect::{Detector, DetectorKind};

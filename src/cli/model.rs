@@ -3,8 +3,9 @@
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use mtcheck::detect::fast::FastScorer;
+use mtcheck::detect::deep::{encoder::Encoder, heads::DeepModel};
 use mtcheck::model_dir::{
-    default_model_dir, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, SCORER_FOREST_FILE, TOKENIZER_FILE,
+    default_model_dir, DEEP_FILE, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, SCORER_FOREST_FILE, TOKENIZER_FILE,
     TOPICS_FILE,
 };
 use mtcheck::Checker;
@@ -39,6 +40,9 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
         TOPICS_FILE,
         FAST_SCORER_FILE,
         DOCUMENT_FILE,
+        DEEP_FILE,
+        "encoder.safetensors",
+        "encoder-tokenizer.json",
         "MODEL_CARD.md",
     ] {
         match std::fs::metadata(dir.join(file)) {
@@ -98,6 +102,29 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
         }
         // Only `mtcheck filter` needs it: say why it cannot be used, as a fact about the folder.
         Err(e) => writeln!(out, "fast scorer\t{e}")?,
+    }
+    // Only `--deep` needs these: a folder without them is still a complete model.
+    match DeepModel::load(&dir.join(DEEP_FILE)) {
+        Ok(deep) => {
+            match Encoder::load(&dir.join(&deep.encoder)) {
+                Ok(encoder) => writeln!(
+                    out,
+                    "encoder\t{}: {} layers x {} (int8 weights), the heads read layer {}",
+                    deep.encoder,
+                    encoder.layer_count(),
+                    encoder.hidden_size(),
+                    deep.layer
+                )?,
+                Err(e) => writeln!(out, "encoder\t{e}")?,
+            }
+            writeln!(
+                out,
+                "deep thresholds\tflag below {}, spans where P(garbled) >= {}",
+                deep.thresholds.sentence, deep.thresholds.token
+            )?;
+            writeln!(out, "deep heads trained on\t{}", deep.provenance)?;
+        }
+        Err(e) => writeln!(out, "deep detector\t{e}")?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -19,6 +19,8 @@ pub struct DeepModel {
     pub layer: usize,
     pub token_head: LinearHead,
     pub sentence_head: LinearHead,
+    /// quality = sigmoid((score − center) / scale) of the sentence head's score.
+    pub calibration: Calibration,
     pub thresholds: DeepThresholds,
     #[serde(default)]
     pub provenance: serde_json::Value,
@@ -29,6 +31,18 @@ pub struct DeepModel {
 pub struct LinearHead {
     pub weights: Vec<f32>,
     pub bias: f32,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct Calibration {
+    pub center: f32,
+    pub scale: f32,
+}
+
+impl Calibration {
+    pub fn quality(&self, score: f32) -> f32 {
+        1.0 / (1.0 + (-(score - self.center) / self.scale).exp())
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -76,6 +90,9 @@ impl DeepModel {
         let finite = |v: &[f32]| v.iter().all(|x| x.is_finite());
         if !finite(&self.token_head.weights) || !finite(&self.sentence_head.weights) || self.layer == 0 {
             return bad("non-finite weights or layer 0".into());
+        }
+        if !(self.calibration.scale.is_finite() && self.calibration.scale > 0.0 && self.calibration.center.is_finite()) {
+            return bad(format!("calibration scale {} must be positive", self.calibration.scale));
         }
         Ok(())
     }

@@ -2,10 +2,11 @@
 //! by a pretrained English encoder (all-MiniLM-L6-v2, int8, run by candle on the CPU).
 //!
 //! Per prose sentence, the encoder's first `layer` layers give each word a state (the mean of
-//! its word pieces' states); a token head turns it into P(garbled), which drives the spans
-//! (reason "meaning"). A sentence head gives the quality from the pooled state, the full
-//! detector's quality and the token head's mean and maximum. The document's P(MT) stays the
-//! full detector's. Heads and thresholds: `deep.json` ([`heads`], scripts/train-deep.py).
+//! its word pieces' states); a token head turns it into P(garbled). A sentence head gives the
+//! quality from the pooled state, the full detector's quality and the token head's mean and
+//! maximum. Spans: the full detector's, and in a flagged sentence the words the token head is
+//! sure of (reason "meaning"). The document's P(MT) stays the full detector's. Heads,
+//! calibration and thresholds: `deep.json` ([`heads`], scripts/train-deep.py).
 //!
 //! ```no_run
 //! let checker = mtcheck::detect::deep::DeepChecker::new()?;
@@ -68,10 +69,11 @@ impl DeepChecker {
         }
         let model = DeepModel::load(&dir.join(DEEP_FILE))?;
         let encoder_path = dir.join(&model.encoder);
-        let (full, encoder) = rayon::join(|| Checker::with_model(dir), || Encoder::load(&encoder_path));
-        let (full, mut encoder) = (full?, encoder?);
+        let (full, encoder) =
+            rayon::join(|| Checker::with_model(dir), || Encoder::load_layers(&encoder_path, model.layer));
+        let (full, encoder) = (full?, encoder?);
         let pieces = WordPieces::load(&dir.join(&model.tokenizer))?;
-        if model.layer > encoder.layer_count() || model.token_head.weights.len() != encoder.hidden_size() {
+        if model.layer != encoder.layer_count() || model.token_head.weights.len() != encoder.hidden_size() {
             return Err(Error::bad_model(
                 dir.join(DEEP_FILE),
                 format!(
@@ -83,7 +85,6 @@ impl DeepChecker {
                 ),
             ));
         }
-        encoder.truncate(model.layer);
         let (threshold, token_threshold) = (model.thresholds.sentence, model.thresholds.token);
         Ok(DeepChecker { full, encoder, pieces, model, threshold, token_threshold })
     }
@@ -120,8 +121,17 @@ impl DeepChecker {
             let tokens = &doc.sentences[i].tokens;
             s.quality = self.quality(s.quality, &reading);
             s.flagged = s.quality < self.threshold;
-            let probs: Vec<f32> = reading.token_probs.iter().map(|p| p.unwrap_or(0.0)).collect();
-            s.spans = spans::merge(tokens, &probs, self.token_threshold, |_| vec![REASON]);
+            // The full detector's spans stay (its token forest is the better word-level model
+            // so far); in a flagged sentence the token head adds words it is sure of.
+            if s.flagged {
+                let probs: Vec<f32> = reading.token_probs.iter().map(|p| p.unwrap_or(0.0)).collect();
+                let deep = spans::merge(tokens, &probs, self.token_threshold, |_| vec![REASON]);
+                let overlaps = |a: &ByteSpan, b: &ByteSpan| a.start < b.end && b.start < a.end;
+                let fresh: Vec<_> =
+                    deep.into_iter().filter(|d| !s.spans.iter().any(|f| overlaps(&f.bytes, &d.bytes))).collect();
+                s.spans.extend(fresh);
+                s.spans.sort_by_key(|span| span.bytes.start);
+            }
         }
         let tokens: Vec<usize> = doc.sentences.iter().map(|s| s.tokens.len()).collect();
         let mut report = Report::from_sentences(sentences, &tokens);
@@ -141,7 +151,7 @@ impl DeepChecker {
         let q = full_quality.clamp(1e-4, 1.0 - 1e-4);
         let extras = [(q / (1.0 - q)).ln(), mean, max];
         let inputs = reading.pooled.iter().copied().chain(extras);
-        self.model.sentence_head.apply(inputs).clamp(0.0, 1.0)
+        self.model.calibration.quality(self.model.sentence_head.apply(inputs))
     }
 
     /// The encoder's reading of sentences `which` of `doc`, in that order.

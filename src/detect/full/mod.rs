@@ -49,6 +49,12 @@ impl Checker {
         Self::with_model(&default_model_dir())
     }
 
+    /// The shipped English model read again by the pretrained encoder (`mtcheck --deep`):
+    /// a [`crate::DeepChecker`], about 10× slower per word.
+    pub fn deep() -> Result<crate::DeepChecker> {
+        crate::DeepChecker::new()
+    }
+
     /// The model in folder `dir` (`lm.mtlm`, `tokenizer.json`, `scorer.json`, `topics.bin`).
     pub fn with_model(dir: &Path) -> Result<Self> {
         Self::open(dir, true)
