@@ -38,8 +38,8 @@ def main():
             "text": text,
             "ids": ids,
             "spans": spans,
-            "layer4": np.round(layers[4][0], 6).tolist(),
-            "pooled6": np.round(mean_pooled(layers[6], mask)[0], 6).tolist(),
+            "layer2": np.round(layers[2][0], 6).tolist(),
+            "pooled_last": np.round(mean_pooled(layers[-1], mask)[0], 6).tolist(),
         })
     path = os.path.join(ROOT, "tests", "fixtures", "encoder-reference.json")
     with open(path, "w") as f:

@@ -31,7 +31,7 @@ Run from the repository root after `cargo build --release` (~15 min on 2 cores, 
 encoder's forward pass; features are cached in target/deep/):
     target/probe-venv/bin/python scripts/train-deep.py
 """
-import io
+import hashlib
 import json
 import os
 import subprocess
@@ -142,8 +142,14 @@ def extract(encoder, texts, words_of):
     return pooled, words
 
 
+def encoder_tag():
+    """The encoder file's hash: features of another encoder are not reused."""
+    digest = hashlib.sha256(open(os.path.join(MODEL, "encoder.safetensors"), "rb").read()).hexdigest()
+    return digest[:10]
+
+
 def cached(name, build):
-    path = os.path.join(CACHE, name + ".npz")
+    path = os.path.join(CACHE, f"{name}-{encoder_tag()}.npz")
     if os.path.exists(path):
         return dict(np.load(path, allow_pickle=True))
     t = time.time()

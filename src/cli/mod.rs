@@ -9,6 +9,7 @@ mod model;
 mod printer;
 mod train;
 mod train_document;
+mod train_encoder;
 mod train_fast;
 mod train_scorer;
 

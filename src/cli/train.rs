@@ -27,6 +27,9 @@ pub enum TrainCommand {
     /// Train the document verdict (P(machine-translated) of a whole document, from the mean
     /// of sentence signals) on labelled documents; writes document.json into the model folder.
     Document(super::train_document::TrainDocumentArgs),
+    /// Fine-tune the deep detector's encoder (its transformer layers, with a token and a
+    /// sentence head) on tagged sets and clean text; writes an encoder weight file.
+    Encoder(super::train_encoder::TrainEncoderArgs),
 }
 
 #[derive(Args)]
@@ -75,6 +78,7 @@ pub fn run(cmd: TrainCommand) -> Result<ExitCode> {
         TrainCommand::Topics(args) => super::train_scorer::train_topics(args),
         TrainCommand::Fast(args) => super::train_fast::train_fast(args),
         TrainCommand::Document(args) => super::train_document::train_document(args),
+        TrainCommand::Encoder(args) => super::train_encoder::train_encoder(args),
     }
 }
 

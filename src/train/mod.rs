@@ -6,6 +6,7 @@
 
 pub mod damage;
 pub mod document;
+pub mod encoder;
 pub mod fast;
 pub mod fragments;
 pub mod full;

@@ -151,6 +151,20 @@ impl Encoder {
     /// Runs a batch of word-piece id sequences (each at most [`Self::max_length`] long, padded
     /// here to the longest; ids past the vocabulary read as 0). Returns every layer's hidden states.
     pub fn forward(&self, batch: &[Vec<u32>]) -> candle_core::Result<Hidden> {
+        let Embedded { x, mask, attention_bias } = self.embed(batch)?;
+        let mut x = x;
+        let mut layers = Vec::with_capacity(self.layers.len() + 1);
+        layers.push(x.clone());
+        for layer in &self.layers {
+            x = layer.forward(&x, &attention_bias, self.heads)?;
+            layers.push(x.clone());
+        }
+        Ok(Hidden { layers, mask })
+    }
+
+    /// The embedding layer's output for a batch (what the transformer layers read), its mask
+    /// and the attention bias of its padding.
+    pub fn embed(&self, batch: &[Vec<u32>]) -> candle_core::Result<Embedded> {
         let length = batch.iter().map(Vec::len).max().unwrap_or(0).clamp(1, self.max_length());
         let size = batch.len();
         let mut words = vec![0f32; size * length * self.hidden];
@@ -169,17 +183,51 @@ impl Encoder {
         let mask = Tensor::from_vec(mask, (size, length), &Device::Cpu)?;
         let positions = self.position_embeddings.narrow(0, 0, length)?;
         let x = words.broadcast_add(&positions)?.broadcast_add(&self.token_type_embedding)?;
-        let mut x = self.embeddings_norm.forward(&x)?;
+        let x = self.embeddings_norm.forward(&x)?;
         // Padding gets -10,000 before the softmax (BERT's own choice), i.e. zero weight.
         let attention_bias = ((mask.clone() - 1.0)? * 10_000.0)?.reshape((size, 1, 1, length))?;
-        let mut layers = Vec::with_capacity(self.layers.len() + 1);
-        layers.push(x.clone());
-        for layer in &self.layers {
-            x = layer.forward(&x, &attention_bias, self.heads)?;
-            layers.push(x.clone());
-        }
-        Ok(Hidden { layers, mask })
+        Ok(Embedded { x, mask, attention_bias })
     }
+
+    /// Number of attention heads.
+    pub fn heads(&self) -> usize {
+        self.heads
+    }
+
+    /// Layer `l`'s weights in [`LAYER_TENSORS`] order (Q, K and V fused: `[3 × width, width]`),
+    /// for fine-tuning.
+    pub fn layer_weights(&self, l: usize) -> Vec<Tensor> {
+        let layer = &self.layers[l];
+        let linear = |x: &Linear| [x.weight().clone(), x.bias().expect("every linear has a bias").clone()];
+        let norm = |x: &LayerNorm| [x.weight().clone(), x.bias().expect("every LayerNorm has a bias").clone()];
+        [
+            linear(&layer.qkv),
+            linear(&layer.attention_out),
+            norm(&layer.attention_norm),
+            linear(&layer.intermediate),
+            linear(&layer.output),
+            norm(&layer.output_norm),
+        ]
+        .concat()
+    }
+}
+
+/// The names (after `encoder.layer.N.`) of a layer's tensors, weight then bias, in
+/// [`Encoder::layer_weights`] order; `attention.self.qkv` stands for the query, key and value.
+pub const LAYER_TENSORS: [&str; 6] = [
+    "attention.self.qkv",
+    "attention.output.dense",
+    "attention.output.LayerNorm",
+    "intermediate.dense",
+    "output.dense",
+    "output.LayerNorm",
+];
+
+/// See [`Encoder::embed`].
+pub struct Embedded {
+    pub x: Tensor,
+    pub mask: Tensor,
+    pub attention_bias: Tensor,
 }
 
 impl Layer {

@@ -1,0 +1,376 @@
+//! Fine-tunes the encoder's transformer layers (the embeddings stay frozen) with a token head
+//! (P(garbled) of a word, binary cross-entropy, classes balanced) and a sentence head (grade
+//! from the mean-pooled state, squared error), on candle's autograd and AdamW: training stays
+//! in Rust, with no PyTorch to install. Writes the tuned layers as int8 in the weight file's
+//! format (scripts/build-encoder.py); `scripts/train-deep.py` then fits the shipped heads on
+//! the tuned encoder.
+
+use crate::analysis::Analyzer;
+use crate::detect::deep::encoder::{Encoder, FORMAT, LAYER_TENSORS};
+use crate::detect::deep::wordpieces::{Pieces, WordPieces};
+use crate::error::{Error, Result};
+use crate::io::eval_set::read_set;
+use crate::text::ByteSpan;
+use candle_core::{DType, Device, Tensor, Var, D};
+use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One training sentence: its word pieces, its words (piece positions, label 1 = garbled) and
+/// its grade (z-scored, as MLQE's).
+pub struct Example {
+    pub ids: Vec<u32>,
+    pub words: Vec<(Vec<usize>, f32)>,
+    pub grade: f32,
+}
+
+pub struct FineTuneOptions {
+    /// Graded sets with word tags (MLQE-PE train files).
+    pub tagged: Vec<PathBuf>,
+    /// Clean human text (JSONL with `text`, or a paragraph a line): every word OK, every
+    /// sentence at `clean_grade`.
+    pub clean: Vec<PathBuf>,
+    pub clean_grade: f32,
+    pub epochs: usize,
+    /// AdamW's learning rate for the encoder's layers.
+    pub learning_rate: f64,
+    /// AdamW's learning rate for the two heads (they start from zero).
+    pub head_learning_rate: f64,
+    /// Word pieces per batch (padded).
+    pub batch_pieces: usize,
+    /// Weight of the sentence loss beside the token loss.
+    pub sentence_weight: f64,
+    pub seed: u64,
+}
+
+/// Reads the examples: tagged sets (tokens found in the text in order) and clean text split
+/// and tokenized by `analyzer` (its words).
+pub fn read_examples(options: &FineTuneOptions, analyzer: &Analyzer, pieces: &WordPieces, max_length: usize) -> Result<Vec<Example>> {
+    let mut out = Vec::new();
+    for path in &options.tagged {
+        for record in read_set(path)? {
+            let (Some(tokens), Some(bad), Some(grade)) = (&record.tokens, &record.bad, record.human_quality) else {
+                continue;
+            };
+            let encoded = pieces.encode(&record.text, max_length);
+            let mut cursor = 0;
+            let mut words = Vec::new();
+            for (token, &label) in tokens.iter().zip(bad) {
+                let Some(at) = record.text[cursor..].find(token.as_str()) else { continue };
+                let span = ByteSpan::new(cursor + at, cursor + at + token.len());
+                cursor = span.end;
+                let positions = positions_of(&encoded, span);
+                if !positions.is_empty() {
+                    words.push((positions, label as f32));
+                }
+            }
+            out.push(Example { ids: encoded.ids, words, grade: grade as f32 });
+        }
+    }
+    for path in &options.clean {
+        let texts: Vec<String> = if crate::io::input::is_jsonl_name(path) {
+            read_set(path)?.into_iter().map(|r| r.text).collect()
+        } else {
+            std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?.lines().map(str::to_owned).collect()
+        };
+        for text in &texts {
+            let doc = analyzer.analyze(text);
+            for sentence in &doc.sentences {
+                let sentence_text = &text[sentence.bytes.range()];
+                let encoded = pieces.encode(sentence_text, max_length);
+                let words = sentence
+                    .tokens
+                    .iter()
+                    .filter(|t| t.is_word())
+                    .map(|t| positions_of(&encoded, ByteSpan::new(t.bytes.start - sentence.bytes.start, t.bytes.end - sentence.bytes.start)))
+                    .filter(|p| !p.is_empty())
+                    .map(|p| (p, 0.0))
+                    .collect();
+                out.push(Example { ids: encoded.ids, words, grade: options.clean_grade });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Positions (in `ids`, so [CLS] is 0) of the pieces overlapping `span`.
+fn positions_of(pieces: &Pieces, span: ByteSpan) -> Vec<usize> {
+    pieces
+        .spans
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.start < span.end && p.end > span.start)
+        .map(|(k, _)| k + 1)
+        .collect()
+}
+
+/// The layers being tuned, as variables.
+struct Trainable {
+    layers: Vec<Vec<Var>>,
+    token_head: (Var, Var),
+    sentence_head: (Var, Var),
+    heads: usize,
+}
+
+fn layer_norm(x: &Tensor, weight: &Tensor, bias: &Tensor) -> candle_core::Result<Tensor> {
+    // Written out (candle's fused LayerNorm has no backward pass).
+    let mean = x.mean_keepdim(D::Minus1)?;
+    let centered = x.broadcast_sub(&mean)?;
+    let variance = centered.sqr()?.mean_keepdim(D::Minus1)?;
+    let normed = centered.broadcast_div(&(variance + 1e-12)?.sqrt()?)?;
+    normed.broadcast_mul(weight)?.broadcast_add(bias)
+}
+
+fn linear(x: &Tensor, weight: &Tensor, bias: &Tensor) -> candle_core::Result<Tensor> {
+    let (size, length, width) = x.dims3()?;
+    x.reshape((size * length, width))?.matmul(&weight.t()?)?.broadcast_add(bias)?.reshape((size, length, ()))
+}
+
+impl Trainable {
+    fn forward(&self, x: &Tensor, attention_bias: &Tensor) -> candle_core::Result<Tensor> {
+        let mut x = x.clone();
+        for w in &self.layers {
+            let (size, length, hidden) = x.dims3()?;
+            let head_size = hidden / self.heads;
+            let qkv = linear(&x, &w[0], &w[1])?;
+            let split = |i: usize| -> candle_core::Result<Tensor> {
+                qkv.narrow(D::Minus1, i * hidden, hidden)?
+                    .reshape((size, length, self.heads, head_size))?
+                    .transpose(1, 2)?
+                    .contiguous()
+            };
+            let (q, k, v) = (split(0)?, split(1)?, split(2)?);
+            let scores = (q.matmul(&k.t()?.contiguous()?)? / (head_size as f64).sqrt())?.broadcast_add(attention_bias)?;
+            let weights = candle_nn::ops::softmax(&scores, D::Minus1)?;
+            let context = weights.matmul(&v)?.transpose(1, 2)?.contiguous()?.reshape((size, length, hidden))?;
+            let attended = layer_norm(&(linear(&context, &w[2], &w[3])? + &x)?, &w[4], &w[5])?;
+            let inner = linear(&attended, &w[6], &w[7])?.gelu_erf()?;
+            x = layer_norm(&(linear(&inner, &w[8], &w[9])? + attended)?, &w[10], &w[11])?;
+        }
+        Ok(x)
+    }
+
+    fn head_vars(&self) -> Vec<Var> {
+        let (token, sentence) = (&self.token_head, &self.sentence_head);
+        vec![token.0.clone(), token.1.clone(), sentence.0.clone(), sentence.1.clone()]
+    }
+}
+
+/// Fine-tunes `encoder` on `examples`; `report(step, steps, token loss, sentence loss)` is
+/// called every few steps. Returns the tuned layers' weights in [`LAYER_TENSORS`] order.
+pub fn fine_tune(
+    encoder: &Encoder,
+    examples: &[Example],
+    options: &FineTuneOptions,
+    report: &dyn Fn(usize, usize, f32, f32),
+) -> Result<Vec<Vec<Tensor>>> {
+    let failed = |e: candle_core::Error| Error::Training(format!("fine-tuning: {e}"));
+    let hidden = encoder.hidden_size();
+    let layers = (0..encoder.layer_count())
+        .map(|l| encoder.layer_weights(l).iter().map(Var::from_tensor).collect::<candle_core::Result<Vec<_>>>())
+        .collect::<candle_core::Result<Vec<_>>>()
+        .map_err(failed)?;
+    let zeros = |n: usize| Var::zeros(n, DType::F32, &Device::Cpu);
+    let model = Trainable {
+        layers,
+        token_head: (zeros(hidden).map_err(failed)?, zeros(1).map_err(failed)?),
+        sentence_head: (zeros(hidden).map_err(failed)?, zeros(1).map_err(failed)?),
+        heads: encoder.heads(),
+    };
+    let params = |lr: f64| ParamsAdamW { lr, weight_decay: 0.01, ..Default::default() };
+    let mut optimizers = [
+        AdamW::new(model.layers.iter().flatten().cloned().collect(), params(options.learning_rate)).map_err(failed)?,
+        AdamW::new(model.head_vars(), params(options.head_learning_rate)).map_err(failed)?,
+    ];
+    // Classes balanced: each garbled word weighs (OK words / garbled words).
+    let (bad, total) = examples.iter().flat_map(|e| &e.words).fold((0f64, 0f64), |(b, t), (_, l)| (b + *l as f64, t + 1.0));
+    let bad_weight = ((total - bad) / bad.max(1.0)) as f32;
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let batches_per_epoch = batches(examples, &order, options.batch_pieces).len();
+    let steps = batches_per_epoch * options.epochs;
+    let mut step = 0;
+    let mut rng = options.seed.max(1);
+    for _ in 0..options.epochs {
+        // Shuffle, then batch by length within chunks of 64 batches' worth (little padding,
+        // still mixed sets).
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        for batch in batches(examples, &order, options.batch_pieces) {
+            let (token_loss, sentence_loss) =
+                train_step(&model, &mut optimizers, encoder, examples, &batch, bad_weight, options.sentence_weight)
+                    .map_err(failed)?;
+            step += 1;
+            if step % 20 == 0 || step == steps {
+                report(step, steps, token_loss, sentence_loss);
+            }
+        }
+    }
+    model
+        .layers
+        .iter()
+        .map(|l| l.iter().map(|v| Ok(v.as_tensor().copy().map_err(failed)?)).collect::<Result<Vec<_>>>())
+        .collect()
+}
+
+fn train_step(
+    model: &Trainable,
+    optimizers: &mut [AdamW; 2],
+    encoder: &Encoder,
+    examples: &[Example],
+    batch: &[usize],
+    bad_weight: f32,
+    sentence_weight: f64,
+) -> candle_core::Result<(f32, f32)> {
+    let ids: Vec<Vec<u32>> = batch.iter().map(|&i| examples[i].ids.clone()).collect();
+    let embedded = encoder.embed(&ids)?;
+    let x = model.forward(&embedded.x, &embedded.attention_bias)?;
+    let (size, length, hidden) = x.dims3()?;
+    // Words: the mean of their pieces' states, as a pooling matrix over the flat batch.
+    let mut pooling = Vec::new();
+    let mut labels = Vec::new();
+    let mut weights = Vec::new();
+    for (row, &i) in batch.iter().enumerate() {
+        for (positions, label) in &examples[i].words {
+            let mut line = vec![0f32; size * length];
+            for &p in positions.iter().filter(|&&p| p < length) {
+                line[row * length + p] = 1.0 / positions.len() as f32;
+            }
+            pooling.extend(line);
+            labels.push(*label);
+            weights.push(if *label > 0.5 { bad_weight } else { 1.0 });
+        }
+    }
+    let flat = x.reshape((size * length, hidden))?;
+    let word_count = labels.len();
+    let token_loss = if word_count > 0 {
+        let pooling = Tensor::from_vec(pooling, (word_count, size * length), &Device::Cpu)?;
+        let states = pooling.matmul(&flat)?;
+        let logits = states.broadcast_mul(&model.token_head.0.unsqueeze(0)?)?.sum(1)?.broadcast_add(&model.token_head.1)?;
+        let labels = Tensor::from_vec(labels, word_count, &Device::Cpu)?;
+        let weights = Tensor::from_vec(weights, word_count, &Device::Cpu)?;
+        // Binary cross-entropy from logits: softplus(z) − y·z, stable for large |z|.
+        let softplus = (logits.abs()?.neg()?.exp()? + 1.0)?.log()?.add(&logits.relu()?)?;
+        let per_word = (softplus - labels.mul(&logits)?)?;
+        (per_word.mul(&weights)?.sum_all()? / weights.sum_all()?.to_scalar::<f32>()? as f64)?
+    } else {
+        Tensor::zeros((), DType::F32, &Device::Cpu)?
+    };
+    let mask = embedded.mask.unsqueeze(2)?;
+    let pooled = x.broadcast_mul(&mask)?.sum(1)?.broadcast_div(&mask.sum(1)?)?;
+    let predicted = pooled.broadcast_mul(&model.sentence_head.0.unsqueeze(0)?)?.sum(1)?.broadcast_add(&model.sentence_head.1)?;
+    let grades: Vec<f32> = batch.iter().map(|&i| examples[i].grade).collect();
+    let grades = Tensor::from_vec(grades, size, &Device::Cpu)?;
+    let sentence_loss = (predicted - grades)?.sqr()?.mean_all()?;
+    let loss = (&token_loss + (&sentence_loss * sentence_weight)?)?;
+    let gradients = loss.backward()?;
+    for optimizer in optimizers {
+        optimizer.step(&gradients)?;
+    }
+    Ok((token_loss.to_scalar::<f32>()?, sentence_loss.to_scalar::<f32>()?))
+}
+
+/// `order` cut into batches of at most `budget` padded pieces, sorted by length within
+/// windows of 2,048 examples.
+fn batches(examples: &[Example], order: &[usize], budget: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    for window in order.chunks(2048) {
+        let mut sorted = window.to_vec();
+        sorted.sort_by_key(|&i| examples[i].ids.len());
+        let mut batch: Vec<usize> = Vec::new();
+        for i in sorted {
+            let length = examples[i].ids.len();
+            if !batch.is_empty() && (batch.len() + 1) * length > budget {
+                out.push(std::mem::take(&mut batch));
+            }
+            batch.push(i);
+        }
+        if !batch.is_empty() {
+            out.push(batch);
+        }
+    }
+    out
+}
+
+/// Writes the weight file: the embeddings of `original` as they are, then `layers` (in
+/// [`LAYER_TENSORS`] order) quantized to int8 per row like scripts/build-encoder.py.
+pub fn save(original: &Path, layers: &[Vec<Tensor>], out: &Path) -> Result<()> {
+    let bytes = std::fs::read(original).map_err(|e| Error::io(original, e))?;
+    let bad = |e: safetensors::SafeTensorError| Error::bad_model(original, format!("not a safetensors file ({e})"));
+    let tensors = safetensors::SafeTensors::deserialize(&bytes).map_err(bad)?;
+    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).map_err(bad)?;
+    let mut metadata: HashMap<String, String> = header.metadata().clone().unwrap_or_default();
+    if metadata.get("format").map(String::as_str) != Some(FORMAT) {
+        return Err(Error::bad_model(original, "not an encoder weight file"));
+    }
+    metadata.insert("layers".into(), layers.len().to_string());
+    metadata.insert("fine_tuned".into(), "mtcheck train encoder (src/train/encoder.rs)".into());
+    // (name, dtype, shape, little-endian bytes)
+    let mut entries: Vec<(String, safetensors::Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
+    for (name, view) in tensors.tensors() {
+        if name.starts_with("embeddings.") {
+            entries.push((name, view.dtype(), view.shape().to_vec(), view.data().to_vec()));
+        }
+    }
+    let failed = |e: candle_core::Error| Error::Training(format!("saving the encoder: {e}"));
+    for (l, weights) in layers.iter().enumerate() {
+        for (k, part) in LAYER_TENSORS.iter().enumerate() {
+            let (weight, bias) = (&weights[2 * k], &weights[2 * k + 1]);
+            let is_norm = part.ends_with("LayerNorm");
+            let pieces: Vec<(String, Tensor, Tensor)> = if *part == "attention.self.qkv" {
+                let width = bias.dim(0).map_err(failed)? / 3;
+                ["query", "key", "value"]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, kind)| -> candle_core::Result<_> {
+                        Ok((format!("encoder.layer.{l}.attention.self.{kind}"), weight.narrow(0, i * width, width)?, bias.narrow(0, i * width, width)?))
+                    })
+                    .collect::<candle_core::Result<_>>()
+                    .map_err(failed)?
+            } else {
+                vec![(format!("encoder.layer.{l}.{part}"), weight.clone(), bias.clone())]
+            };
+            for (name, weight, bias) in pieces {
+                let le = |t: &Tensor| -> Result<Vec<u8>> {
+                    Ok(t.flatten_all().and_then(|t| t.to_vec1::<f32>()).map_err(failed)?.iter().flat_map(|v| v.to_le_bytes()).collect())
+                };
+                entries.push((format!("{name}.bias"), safetensors::Dtype::F32, bias.dims().to_vec(), le(&bias)?));
+                if is_norm {
+                    entries.push((format!("{name}.weight"), safetensors::Dtype::F32, weight.dims().to_vec(), le(&weight)?));
+                } else {
+                    let rows = weight.to_vec2::<f32>().map_err(failed)?;
+                    let (q, scales) = quantize_rows(&rows);
+                    entries.push((format!("{name}.weight.q8"), safetensors::Dtype::U8, weight.dims().to_vec(), q));
+                    let scales: Vec<u8> = scales.iter().flat_map(|v| v.to_le_bytes()).collect();
+                    entries.push((format!("{name}.weight.scale"), safetensors::Dtype::F32, vec![rows.len()], scales));
+                }
+            }
+        }
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let views: Vec<(String, safetensors::tensor::TensorView)> = entries
+        .iter()
+        .map(|(name, dtype, shape, data)| {
+            safetensors::tensor::TensorView::new(*dtype, shape.clone(), data).map(|v| (name.clone(), v))
+        })
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| Error::Training(format!("saving the encoder: {e}")))?;
+    safetensors::serialize_to_file(views, Some(metadata), out)
+        .map_err(|e| Error::Training(format!("writing {}: {e}", out.display())))
+}
+
+/// int8 per row as scripts/build-encoder.py: q = round(w / s) + 128, s = max|w| / 127.
+fn quantize_rows(rows: &[Vec<f32>]) -> (Vec<u8>, Vec<f32>) {
+    let mut q = Vec::with_capacity(rows.len() * rows.first().map_or(0, Vec::len));
+    let mut scales = Vec::with_capacity(rows.len());
+    for row in rows {
+        let top = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let scale = if top > 0.0 { top / 127.0 } else { 1.0 };
+        q.extend(row.iter().map(|v| ((v / scale).round().clamp(-127.0, 127.0) + 128.0) as u8));
+        scales.push(scale);
+    }
+    (q, scales)
+}
