@@ -28,8 +28,8 @@ Measured on a probe (2,000 sentences per pair, MLQE dev): layer 4's token head r
 Setup (once; numpy, tokenizers, scikit-learn):
     python3 -m venv target/probe-venv && target/probe-venv/bin/pip install numpy tokenizers scikit-learn
 Run from the repository root after `cargo build --release` (~15 min on 2 cores, most of it the
-encoder's forward pass; features are cached in target/deep/):
-    target/probe-venv/bin/python scripts/train-deep.py
+encoder's forward pass; features are cached in target/deep/ by the encoder file's hash):
+    target/probe-venv/bin/python scripts/train-deep.py [MODEL_DIR]   (default models/en)
 """
 import hashlib
 import json
@@ -255,12 +255,16 @@ def sentence_inputs(pooled, full, probs, nwords):
 
 
 def main():
+    global MODEL
     from sklearn.linear_model import LogisticRegression, Ridge
+
+    if len(sys.argv) > 1:  # another model folder (an experiment): its encoder, its deep.json
+        MODEL = os.path.abspath(sys.argv[1])
 
     os.makedirs(CACHE, exist_ok=True)
     if not os.path.exists(MTCHECK):
         sys.exit(f"{MTCHECK} is missing: run `cargo build --release` first")
-    encoder = Encoder()
+    encoder = Encoder(MODEL)
     encoder.layers = LAYER  # the layers above are never run
     log(f"features (layer {LAYER}, cached in target/deep/)")
     mlqe = [mlqe_features(encoder, p) for p in PAIRS]
@@ -342,7 +346,7 @@ def main():
     with open(os.path.join(MODEL, "deep.json"), "w") as f:
         json.dump(model, f, indent=1)
         f.write("\n")
-    log(f"wrote models/en/deep.json: thresholds {thresholds}")
+    log(f"wrote {os.path.join(MODEL, 'deep.json')}: thresholds {thresholds}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
 //! rayon pool. The Python package (`python/mtcheck/`) wraps this module.
 
 use mtcheck::detect::full::Checker as FullChecker;
+use mtcheck::detect::{Detector, Settings};
+use mtcheck::DeepChecker;
 use mtcheck::filter::annotate::annotation;
 use mtcheck::filter::{Rules, Scores};
 use mtcheck::report::Report;
@@ -63,12 +65,18 @@ fn map_texts<T: Send>(
     }))
 }
 
-/// A model folder loaded once: the full detector at once, the fast one on first use.
+/// A model folder loaded once: the full (or deep) detector at once, the fast one on first use.
 #[pyclass(frozen, module = "mtcheck._mtcheck")]
 struct Checker {
     dir: PathBuf,
-    full: FullChecker,
+    detector: Reader,
     fast: OnceLock<Result<FastChecker, String>>,
+}
+
+/// What checks documents: the full detector, or the deep one (which holds its own full one).
+enum Reader {
+    Full(FullChecker),
+    Deep(DeepChecker),
 }
 
 impl Checker {
@@ -79,7 +87,10 @@ impl Checker {
     }
 
     fn report(&self, text: &str) -> Report {
-        self.full.check(text)
+        match &self.detector {
+            Reader::Full(full) => full.check(text),
+            Reader::Deep(deep) => deep.check(text),
+        }
     }
 }
 
@@ -87,19 +98,26 @@ impl Checker {
 impl Checker {
     /// Loads the model folder `model` (default: the shipped model, see `default_model_dir`).
     #[new]
-    #[pyo3(signature = (model=None, threshold=None))]
-    fn new(model: Option<PathBuf>, threshold: Option<f32>) -> PyResult<Self> {
+    #[pyo3(signature = (model=None, threshold=None, deep=false))]
+    fn new(model: Option<PathBuf>, threshold: Option<f32>, deep: bool) -> PyResult<Self> {
         if let Some(t) = threshold {
             if !(0.0..=1.0).contains(&t) {
                 return Err(PyValueError::new_err(format!("threshold must be between 0 and 1, not {t}")));
             }
         }
         let dir = model.unwrap_or_else(mtcheck::model_dir::default_model_dir);
-        let mut full = FullChecker::with_model(&dir).map_err(to_py)?;
-        if let Some(t) = threshold {
-            full.set_threshold(t);
-        }
-        Ok(Checker { dir, full, fast: OnceLock::new() })
+        let detector = if deep {
+            let mut deep = DeepChecker::with_model(&dir).map_err(to_py)?;
+            deep.apply(Settings { threshold, ..Settings::default() });
+            Reader::Deep(deep)
+        } else {
+            let mut full = FullChecker::with_model(&dir).map_err(to_py)?;
+            if let Some(t) = threshold {
+                full.set_threshold(t);
+            }
+            Reader::Full(full)
+        };
+        Ok(Checker { dir, detector, fast: OnceLock::new() })
     }
 
     /// The model folder in use.
@@ -111,7 +129,10 @@ impl Checker {
     /// Sentences below this quality are flagged.
     #[getter]
     fn threshold(&self) -> f32 {
-        self.full.threshold()
+        match &self.detector {
+            Reader::Full(full) => full.threshold(),
+            Reader::Deep(deep) => Detector::threshold(deep).unwrap_or(0.5),
+        }
     }
 
     /// One document's report as a JSON line (the CLI's `--format jsonl`, without `id`).

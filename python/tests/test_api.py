@@ -23,6 +23,17 @@ def test_check_equals_the_cli_jsonl_on_the_seeds(cli, checker):
         assert checker.check(path.read_text(encoding="utf-8")) == expected
 
 
+def test_deep_equals_the_cli_deep_jsonl(cli):
+    deep = mtcheck.Checker(deep=True)
+    paths = [seed("003"), seed("000")]
+    out = subprocess.run([str(cli), "--deep", "--format", "jsonl", *map(str, paths)], capture_output=True, text=True)
+    assert out.returncode in (0, 1), out.stderr
+    for path, line in zip(paths, out.stdout.splitlines()):
+        expected = json.loads(line)
+        expected.pop("id")
+        assert deep.check(path.read_text(encoding="utf-8")) == expected
+
+
 def test_check_batch_keeps_order_and_matches_check(checker):
     texts = [seed(p).read_text(encoding="utf-8") for p in ("003", "000")] + ["", "Zoë said: “fine”."]
     one_thread = checker.check_batch(texts, threads=1)

@@ -116,7 +116,9 @@ impl DeepChecker {
         let prose: Vec<usize> = (0..doc.sentences.len()).filter(|&i| doc.sentences[i].kind == SentenceKind::Prose).collect();
         let readings = self.read(&doc, &prose);
         let mut sentences = report.sentences;
+        // A sentence without a reading (never, short of a bug) keeps the full detector's verdict.
         for (&i, reading) in prose.iter().zip(readings) {
+            let Some(reading) = reading else { continue };
             let s = &mut sentences[i];
             let tokens = &doc.sentences[i].tokens;
             s.quality = self.quality(s.quality, &reading);
@@ -154,8 +156,9 @@ impl DeepChecker {
         self.model.calibration.quality(self.model.sentence_head.apply(inputs))
     }
 
-    /// The encoder's reading of sentences `which` of `doc`, in that order.
-    pub fn read(&self, doc: &Document, which: &[usize]) -> Vec<Reading> {
+    /// The encoder's reading of sentences `which` of `doc`, in that order (None where the
+    /// forward pass failed, which only a shape bug could cause).
+    pub fn read(&self, doc: &Document, which: &[usize]) -> Vec<Option<Reading>> {
         let pieces: Vec<Pieces> = which
             .iter()
             .map(|&i| self.pieces.encode(&doc.text[doc.sentences[i].bytes.range()], self.encoder.max_length()))
@@ -163,11 +166,8 @@ impl DeepChecker {
         let mut readings: Vec<Option<Reading>> = (0..which.len()).map(|_| None).collect();
         for batch in batches(&pieces) {
             let ids: Vec<Vec<u32>> = batch.iter().map(|&k| pieces[k].ids.clone()).collect();
-            let states = match self.encoder.forward(&ids).and_then(|h| states_of(&h, self.model.layer)) {
-                Ok(states) => states,
-                // The forward pass only fails on a shape bug, never on input: keep the full
-                // detector's reading for these sentences rather than lose the document.
-                Err(_) => continue,
+            let Ok(states) = self.encoder.forward(&ids).and_then(|h| states_of(&h, self.model.layer)) else {
+                continue;
             };
             for (row, &k) in batch.iter().enumerate() {
                 let sentence = &doc.sentences[which[k]];
@@ -175,17 +175,7 @@ impl DeepChecker {
                 readings[k] = Some(self.reading(&states, row, &pieces[k], sentence.bytes.start, &tokens));
             }
         }
-        let width = self.encoder.hidden_size();
         readings
-            .into_iter()
-            .zip(which)
-            .map(|(r, &i)| {
-                r.unwrap_or_else(|| Reading {
-                    pooled: vec![0.0; width],
-                    token_probs: vec![None; doc.sentences[i].tokens.len()],
-                })
-            })
-            .collect()
     }
 
     /// One sentence's reading from row `row` of a batch's states: `pieces` of the sentence
