@@ -212,7 +212,7 @@ pub fn fine_tune(
     model
         .layers
         .iter()
-        .map(|l| l.iter().map(|v| Ok(v.as_tensor().copy().map_err(failed)?)).collect::<Result<Vec<_>>>())
+        .map(|l| l.iter().map(|v| v.as_tensor().copy().map_err(failed)).collect::<Result<Vec<_>>>())
         .collect()
 }
 

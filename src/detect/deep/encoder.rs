@@ -321,8 +321,7 @@ impl<'a> Weights<'a> {
     /// An f32 vector of the model's width (a bias or LayerNorm weight).
     fn vector(&self, name: &str) -> Result<Tensor> {
         let view = self.view(name, Dtype::F32, 1)?;
-        let values: Vec<f32> =
-            view.data().chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))).collect();
+        let values = little_endian_f32s(view.data());
         let n = values.len();
         Tensor::from_vec(values, n, &Device::Cpu).map_err(candle_error(self.path))
     }
@@ -335,8 +334,7 @@ impl<'a> Weights<'a> {
         if scales.shape() != [rows] || columns != self.hidden {
             return Err(Error::bad_model(self.path, format!("encoder weights: '{name}' has mismatched scales")));
         }
-        let scales: Vec<f32> =
-            scales.data().chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))).collect();
+        let scales = little_endian_f32s(scales.data());
         let start = q.data().as_ptr() as usize - self.base;
         Ok((start..start + q.data().len(), scales))
     }
@@ -355,8 +353,7 @@ impl<'a> Weights<'a> {
                 return Err(Error::bad_model(self.path, format!("encoder weights: '{name}' has mismatched shapes")));
             }
             columns = Some(c);
-            let scales: Vec<f32> =
-                scales.data().chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))).collect();
+            let scales = little_endian_f32s(scales.data());
             let start = values.len();
             values.resize(start + r * c, 0f32);
             values[start..].par_chunks_mut(c.max(1)).zip(q.data().par_chunks(c.max(1))).zip(scales.par_iter()).for_each(
@@ -366,6 +363,11 @@ impl<'a> Weights<'a> {
         }
         Tensor::from_vec(values, (rows, columns.unwrap_or(0)), &Device::Cpu).map_err(candle_error(self.path))
     }
+}
+
+/// An F32 tensor's bytes (safetensors stores little-endian) as values.
+fn little_endian_f32s(bytes: &[u8]) -> Vec<f32> {
+    bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
 }
 
 #[cfg(test)]
