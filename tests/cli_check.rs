@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{mtcheck, seed};
+use common::{mtcheck, mtcheck_env, seed};
 use mtcheck::report::ReportJson;
 use proptest::prelude::Strategy;
 
@@ -202,5 +202,20 @@ proptest::proptest! {
         proptest::prop_assert_eq!(stdout.lines().count(), records);
         let errors = stdout.lines().filter(|l| l.contains("\"error\"")).count();
         proptest::prop_assert_eq!(out.status.code() == Some(2), errors > 0);
+    }
+}
+
+#[test]
+fn highlighted_rows_stay_inside_the_text_column_with_their_marks() {
+    // Seed 003 has bracketed spans in plain output: the brackets count toward the width.
+    let path = seed("003");
+    let out = mtcheck_env(&[path.to_str().unwrap(), "--highlight"], b"", &[("COLUMNS", "80")]);
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.contains("[?"), "spans marked: {out}");
+    // Gutter rows: "0.65 │ ", "0.41 ▌ ", " --  │ ", "     │ ".
+    let rows: Vec<&str> = out.lines().filter(|l| matches!(l.chars().nth(5), Some('│' | '▌'))).collect();
+    assert!(rows.len() > 30, "{out}");
+    for row in rows {
+        assert!(row.chars().count() <= 80, "row wider than the terminal: {row:?}");
     }
 }

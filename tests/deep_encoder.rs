@@ -67,3 +67,61 @@ fn a_corrupt_or_foreign_weight_file_is_a_clear_error() {
     let missing = Encoder::load(&dir.path().join("missing.safetensors")).err().expect("missing refused").to_string();
     assert!(missing.contains("missing.safetensors"), "{missing}");
 }
+
+#[test]
+fn fine_tuning_writes_an_encoder_that_loads_with_its_mt_head() {
+    use mtcheck::detect::deep::encoder::MtHead;
+    use mtcheck::train::encoder::{fine_tune, save, Example, FineTuneOptions};
+    let dir = default_model_dir();
+    let weights = dir.join("encoder.safetensors");
+    let encoder = Encoder::load(&weights).unwrap();
+    let pieces = WordPieces::load(&dir.join("encoder-tokenizer.json")).unwrap();
+    let example = |text: &str, grade: Option<f32>, is_mt: Option<f32>| {
+        let ids = pieces.encode(text, 64).ids;
+        let words = (1..ids.len() - 1).map(|p| (vec![p], if grade == Some(-1.0) { 1.0 } else { 0.0 })).collect();
+        Example { ids, words, grade, is_mt }
+    };
+    let examples = vec![
+        example("The council approved the budget on Tuesday.", Some(1.0), Some(0.0)),
+        example("Budget the council it approved Tuesday on the.", Some(-1.0), None),
+        example("The weapons, such as copper and iron, strengthen Moscow.", None, Some(1.0)),
+        example("Prices rose by two percent in March.", None, Some(0.0)),
+    ];
+    let options = FineTuneOptions {
+        tagged: vec![],
+        clean: vec![],
+        clean_grade: 1.0,
+        labelled: vec![],
+        epochs: 2,
+        learning_rate: 1e-4,
+        head_learning_rate: 1e-2,
+        batch_pieces: 40,
+        sentence_weight: 0.5,
+        mt_weight: 1.0,
+        seed: 7,
+    };
+    let tuned = fine_tune(&encoder, &examples, &options, &|_, _, losses| {
+        assert!(losses.token.is_finite() && losses.sentence.is_finite() && losses.mt.is_finite());
+    })
+    .unwrap();
+    assert_eq!(tuned.layers.len(), encoder.layer_count());
+    // The heads start at zero: training must have moved the MT head.
+    assert!(tuned.mt_head.weights.iter().any(|w| *w != 0.0));
+    let out = tempfile::tempdir().unwrap();
+    let written = out.path().join("tuned.safetensors");
+    save(&weights, &tuned, &written).unwrap();
+    let loaded = Encoder::load(&written).unwrap();
+    let MtHead { weights: read_weights, bias } = loaded.mt_head().expect("the MT head is saved").clone();
+    assert_eq!(read_weights, tuned.mt_head.weights);
+    assert_eq!(bias, tuned.mt_head.bias);
+    // The layers come back as int8: equal to the tuned ones within a quantization step.
+    for (l, layer) in tuned.layers.iter().enumerate() {
+        for (tuned_tensor, read) in layer.iter().zip(loaded.layer_weights(l)) {
+            let (a, b) = (tuned_tensor.flatten_all().unwrap().to_vec1::<f32>().unwrap(), read.flatten_all().unwrap().to_vec1::<f32>().unwrap());
+            let top = a.iter().fold(0f32, |m, v| m.max(v.abs()));
+            assert!(max_difference(&a, &b) <= top / 127.0 + 1e-6, "layer {l}");
+        }
+    }
+    // Loading fewer layers than the file has drops the head (it reads the last layer).
+    assert!(Encoder::load_layers(&written, 1).unwrap().mt_head().is_none());
+}

@@ -5,7 +5,8 @@ use clap::Args;
 use mtcheck::features::{self, Context, FEATURES};
 use mtcheck::io::eval_set::read_set;
 use mtcheck::model_dir::default_model_dir;
-use mtcheck::Checker;
+use mtcheck::io::eval_set::EvalRecord;
+use mtcheck::{Checker, DeepChecker};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,6 +22,10 @@ pub struct FeaturesArgs {
     /// the models/en of the source tree it was built from).
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// With --dump: the deep detector's reading instead (per prose sentence: the MT head's
+    /// logit), for fitting what stands on it (scripts/).
+    #[arg(long, requires = "dump")]
+    pub deep: bool,
 }
 
 pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
@@ -33,8 +38,12 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     };
-    let checker = Checker::with_model(&args.model.unwrap_or_else(default_model_dir))?;
+    let dir = args.model.unwrap_or_else(default_model_dir);
     let records = read_set(&set)?;
+    if args.deep {
+        return dump_deep(&DeepChecker::with_model(&dir)?, &records, &mut out);
+    }
+    let checker = Checker::with_model(&dir)?;
     let names = features::sentence_input_names();
     let rows: Vec<Vec<(usize, Vec<f32>)>> = records
         .par_iter()
@@ -53,6 +62,23 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
             let map: serde_json::Map<String, serde_json::Value> =
                 names.iter().cloned().zip(values.into_iter().map(|v| serde_json::json!(v))).collect();
             serde_json::to_writer(&mut out, &serde_json::json!({"record": i, "sentence": j, "inputs": map}))?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Per prose sentence of `records`: {"record", "sentence", "mt_logit"} (null without an MT head).
+fn dump_deep(checker: &DeepChecker, records: &[EvalRecord], out: &mut impl Write) -> Result<ExitCode> {
+    // The encoder uses both cores within a record; records go one by one.
+    for (i, record) in records.iter().enumerate() {
+        let doc = checker.full().analyzer().analyze(&record.text);
+        let prose: Vec<usize> =
+            (0..doc.sentences.len()).filter(|&j| doc.sentences[j].kind == mtcheck::analysis::SentenceKind::Prose).collect();
+        for (&j, reading) in prose.iter().zip(checker.read(&doc, &prose)) {
+            let mt_logit = reading.and_then(|r| r.mt_logit);
+            serde_json::to_writer(&mut *out, &serde_json::json!({"record": i, "sentence": j, "mt_logit": mt_logit}))?;
             out.write_all(b"\n")?;
         }
     }

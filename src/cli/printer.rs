@@ -90,6 +90,16 @@ impl Printer {
         out
     }
 
+    /// How many columns `text[range]` takes once marked: its characters, plus the brackets
+    /// around spans when there is no colour (escape codes take none).
+    fn shown_width(&self, text: &str, sentences: &[&SentenceReport], range: ByteSpan) -> usize {
+        if self.color {
+            text[range].chars().count()
+        } else {
+            self.marked(text, sentences, range).chars().count()
+        }
+    }
+
     /// A quality, coloured by the flag line: red flagged, yellow borderline, else green.
     fn quality(&self, q: f32, flagged: bool) -> String {
         let style = if flagged {
@@ -169,11 +179,18 @@ impl Printer {
         let mut gutter = gutter;
         loop {
             let rest = &text[row_start..trimmed_end];
+            let fits = |end: usize| self.shown_width(text, sentences, ByteSpan::new(row_start, end)) <= self.width;
             let mut row_end = trimmed_end;
-            if rest.chars().count() > self.width {
+            if !fits(trimmed_end) {
                 let limit = rest.char_indices().nth(self.width).map_or(rest.len(), |(i, _)| i);
-                // Break at the last space that fits, else (one very long word) at the limit.
-                row_end = row_start + rest[..limit].rfind(' ').filter(|&i| i > 0).unwrap_or(limit);
+                // Break at the last space that fits (with its marks), else (one very long word)
+                // at the limit.
+                row_end = rest[..limit]
+                    .rmatch_indices(' ')
+                    .map(|(i, _)| row_start + i)
+                    .filter(|&end| end > row_start)
+                    .find(|&end| fits(end))
+                    .unwrap_or(row_start + limit);
             }
             let body = self.marked(text, sentences, ByteSpan::new(row_start, row_end));
             let _ = writeln!(out, "{gutter}{}", body.trim_end());

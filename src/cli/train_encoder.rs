@@ -15,7 +15,7 @@ use std::time::Instant;
 pub struct TrainEncoderArgs {
     /// Graded sets with word tags (mtcheck-eval v1 with `tokens`, `bad`, `human_quality`:
     /// the MLQE-PE train files).
-    #[arg(long, required = true, num_args = 1..)]
+    #[arg(long, num_args = 1..)]
     pub tagged: Vec<PathBuf>,
     /// Clean human text: JSONL (`text`) or a paragraph a line; every word counts as OK.
     #[arg(long, num_args = 1..)]
@@ -23,6 +23,9 @@ pub struct TrainEncoderArgs {
     /// The grade of a clean sentence (MLQE grades are z-scores; 1.0 is their 90th percentile).
     #[arg(long, default_value_t = 1.0)]
     pub clean_grade: f32,
+    /// Sentences labelled `is_mt` 1 or 0 (JSONL) for the MT head (scripts/mt-vs-human-set.py).
+    #[arg(long, num_args = 1..)]
+    pub labelled: Vec<PathBuf>,
     /// The encoder to start from (default: encoder.safetensors of the model folder).
     #[arg(long)]
     pub from: Option<PathBuf>,
@@ -45,6 +48,9 @@ pub struct TrainEncoderArgs {
     /// Weight of the sentence loss beside the token loss.
     #[arg(long, default_value_t = 0.5)]
     pub sentence_weight: f64,
+    /// Weight of the MT loss beside the token loss.
+    #[arg(long, default_value_t = 0.5)]
+    pub mt_weight: f64,
     /// Use only every n-th example (a quick run).
     #[arg(long, default_value_t = 1)]
     pub every: usize,
@@ -62,25 +68,33 @@ pub fn train_encoder(args: TrainEncoderArgs) -> Result<ExitCode> {
         tagged: args.tagged,
         clean: args.clean,
         clean_grade: args.clean_grade,
+        labelled: args.labelled,
         epochs: args.epochs,
         learning_rate: args.learning_rate,
         head_learning_rate: args.head_learning_rate,
         batch_pieces: args.batch_pieces,
         sentence_weight: args.sentence_weight,
+        mt_weight: args.mt_weight,
         seed: args.seed,
     };
+    if options.tagged.is_empty() && options.clean.is_empty() && options.labelled.is_empty() {
+        anyhow::bail!("nothing to train on: give --tagged, --clean or --labelled sets");
+    }
     let examples = read_examples(&options, &analyzer, &pieces, 128)?;
     let examples: Vec<_> = examples.into_iter().step_by(args.every.max(1)).collect();
     let words: usize = examples.iter().map(|e| e.words.len()).sum();
     eprintln!("{} sentences, {words} words; tuning {} layers", examples.len(), encoder.layer_count());
     let start = Instant::now();
-    let layers = fine_tune(&encoder, &examples, &options, &|step, steps, token, sentence| {
+    let tuned = fine_tune(&encoder, &examples, &options, &|step, steps, losses| {
         eprintln!(
-            "step {step}/{steps}: token loss {token:.4}, sentence loss {sentence:.4} ({:.0} s)",
+            "step {step}/{steps}: token loss {:.4}, sentence loss {:.4}, MT loss {:.4} ({:.0} s)",
+            losses.token,
+            losses.sentence,
+            losses.mt,
             start.elapsed().as_secs_f32()
         )
     })?;
-    save(&from, &layers, &args.output)?;
+    save(&from, &tuned, &args.output)?;
     eprintln!("wrote {} ({:.0} s)", args.output.display(), start.elapsed().as_secs_f32());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,12 +1,13 @@
 //! Fine-tunes the encoder's transformer layers (the embeddings stay frozen) with a token head
-//! (P(garbled) of a word, binary cross-entropy, classes balanced) and a sentence head (grade
-//! from the mean-pooled state, squared error), on candle's autograd and AdamW: training stays
+//! (P(garbled) of a word, binary cross-entropy, classes balanced), a sentence head (grade
+//! from the mean-pooled state, squared error) and an MT head (P(machine-translated) from the
+//! mean-pooled state, binary cross-entropy, classes balanced), on candle's autograd and AdamW: training stays
 //! in Rust, with no PyTorch to install. Writes the tuned layers as int8 in the weight file's
 //! format (scripts/build-encoder.py); `scripts/train-deep.py` then fits the shipped heads on
 //! the tuned encoder.
 
 use crate::analysis::Analyzer;
-use crate::detect::deep::encoder::{Encoder, FORMAT, LAYER_TENSORS};
+use crate::detect::deep::encoder::{Encoder, MtHead, FORMAT, LAYER_TENSORS, MT_HEAD_BIAS, MT_HEAD_WEIGHT};
 use crate::detect::deep::wordpieces::{Pieces, WordPieces};
 use crate::error::{Error, Result};
 use crate::io::eval_set::read_set;
@@ -16,12 +17,13 @@ use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// One training sentence: its word pieces, its words (piece positions, label 1 = garbled) and
-/// its grade (z-scored, as MLQE's).
+/// One training sentence: its word pieces, its words (piece positions, label 1 = garbled), its
+/// grade (z-scored, as MLQE's) and whether it is machine-translated, where known.
 pub struct Example {
     pub ids: Vec<u32>,
     pub words: Vec<(Vec<usize>, f32)>,
-    pub grade: f32,
+    pub grade: Option<f32>,
+    pub is_mt: Option<f32>,
 }
 
 pub struct FineTuneOptions {
@@ -31,6 +33,9 @@ pub struct FineTuneOptions {
     /// sentence at `clean_grade`.
     pub clean: Vec<PathBuf>,
     pub clean_grade: f32,
+    /// Sentences labelled machine-translated or human (`is_mt`): the MT head's data. Clean
+    /// anchors count as human too.
+    pub labelled: Vec<PathBuf>,
     pub epochs: usize,
     /// AdamW's learning rate for the encoder's layers.
     pub learning_rate: f64,
@@ -40,6 +45,8 @@ pub struct FineTuneOptions {
     pub batch_pieces: usize,
     /// Weight of the sentence loss beside the token loss.
     pub sentence_weight: f64,
+    /// Weight of the MT loss beside the token loss.
+    pub mt_weight: f64,
     pub seed: u64,
 }
 
@@ -64,7 +71,14 @@ pub fn read_examples(options: &FineTuneOptions, analyzer: &Analyzer, pieces: &Wo
                     words.push((positions, label as f32));
                 }
             }
-            out.push(Example { ids: encoded.ids, words, grade: grade as f32 });
+            out.push(Example { ids: encoded.ids, words, grade: Some(grade as f32), is_mt: None });
+        }
+    }
+    for path in &options.labelled {
+        for record in read_set(path)? {
+            let Some(is_mt) = record.is_mt else { continue };
+            let encoded = pieces.encode(&record.text, max_length);
+            out.push(Example { ids: encoded.ids, words: Vec::new(), grade: None, is_mt: Some(f32::from(is_mt.min(1))) });
         }
     }
     for path in &options.clean {
@@ -86,7 +100,7 @@ pub fn read_examples(options: &FineTuneOptions, analyzer: &Analyzer, pieces: &Wo
                     .filter(|p| !p.is_empty())
                     .map(|p| (p, 0.0))
                     .collect();
-                out.push(Example { ids: encoded.ids, words, grade: options.clean_grade });
+                out.push(Example { ids: encoded.ids, words, grade: Some(options.clean_grade), is_mt: Some(0.0) });
             }
         }
     }
@@ -109,7 +123,22 @@ struct Trainable {
     layers: Vec<Vec<Var>>,
     token_head: (Var, Var),
     sentence_head: (Var, Var),
+    mt_head: (Var, Var),
     heads: usize,
+}
+
+/// What fine-tuning gives: the tuned layers' weights in [`LAYER_TENSORS`] order and the MT head.
+pub struct Tuned {
+    pub layers: Vec<Vec<Tensor>>,
+    pub mt_head: MtHead,
+}
+
+/// The losses of one step, for progress reports.
+#[derive(Clone, Copy, Debug)]
+pub struct Losses {
+    pub token: f32,
+    pub sentence: f32,
+    pub mt: f32,
 }
 
 fn layer_norm(x: &Tensor, weight: &Tensor, bias: &Tensor) -> candle_core::Result<Tensor> {
@@ -151,19 +180,17 @@ impl Trainable {
     }
 
     fn head_vars(&self) -> Vec<Var> {
-        let (token, sentence) = (&self.token_head, &self.sentence_head);
-        vec![token.0.clone(), token.1.clone(), sentence.0.clone(), sentence.1.clone()]
+        [&self.token_head, &self.sentence_head, &self.mt_head].iter().flat_map(|(w, b)| [w.clone(), b.clone()]).collect()
     }
 }
 
-/// Fine-tunes `encoder` on `examples`; `report(step, steps, token loss, sentence loss)` is
-/// called every few steps. Returns the tuned layers' weights in [`LAYER_TENSORS`] order.
+/// Fine-tunes `encoder` on `examples`; `report(step, steps, losses)` is called every few steps.
 pub fn fine_tune(
     encoder: &Encoder,
     examples: &[Example],
     options: &FineTuneOptions,
-    report: &dyn Fn(usize, usize, f32, f32),
-) -> Result<Vec<Vec<Tensor>>> {
+    report: &dyn Fn(usize, usize, Losses),
+) -> Result<Tuned> {
     let failed = |e: candle_core::Error| Error::Training(format!("fine-tuning: {e}"));
     let hidden = encoder.hidden_size();
     let layers = (0..encoder.layer_count())
@@ -175,6 +202,7 @@ pub fn fine_tune(
         layers,
         token_head: (zeros(hidden).map_err(failed)?, zeros(1).map_err(failed)?),
         sentence_head: (zeros(hidden).map_err(failed)?, zeros(1).map_err(failed)?),
+        mt_head: (zeros(hidden).map_err(failed)?, zeros(1).map_err(failed)?),
         heads: encoder.heads(),
     };
     let params = |lr: f64| ParamsAdamW { lr, weight_decay: 0.01, ..Default::default() };
@@ -185,6 +213,8 @@ pub fn fine_tune(
     // Classes balanced: each garbled word weighs (OK words / garbled words).
     let (bad, total) = examples.iter().flat_map(|e| &e.words).fold((0f64, 0f64), |(b, t), (_, l)| (b + *l as f64, t + 1.0));
     let bad_weight = ((total - bad) / bad.max(1.0)) as f32;
+    let (machine, labelled) = examples.iter().filter_map(|e| e.is_mt).fold((0f64, 0f64), |(m, t), l| (m + l as f64, t + 1.0));
+    let weights = ClassWeights { bad: bad_weight, machine: ((labelled - machine) / machine.max(1.0)) as f32 };
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let batches_per_epoch = batches(examples, &order, options.batch_pieces).len();
     let steps = batches_per_epoch * options.epochs;
@@ -200,20 +230,45 @@ pub fn fine_tune(
             order.swap(i, (rng % (i as u64 + 1)) as usize);
         }
         for batch in batches(examples, &order, options.batch_pieces) {
-            let (token_loss, sentence_loss) =
-                train_step(&model, &mut optimizers, encoder, examples, &batch, bad_weight, options.sentence_weight)
-                    .map_err(failed)?;
+            let losses = train_step(&model, &mut optimizers, encoder, examples, &batch, weights, options).map_err(failed)?;
             step += 1;
             if step % 20 == 0 || step == steps {
-                report(step, steps, token_loss, sentence_loss);
+                report(step, steps, losses);
             }
         }
     }
-    model
+    let layers = model
         .layers
         .iter()
         .map(|l| l.iter().map(|v| v.as_tensor().copy().map_err(failed)).collect::<Result<Vec<_>>>())
-        .collect()
+        .collect::<Result<_>>()?;
+    let mt_head = MtHead {
+        weights: model.mt_head.0.as_tensor().to_vec1::<f32>().map_err(failed)?,
+        bias: model.mt_head.1.as_tensor().to_vec1::<f32>().map_err(failed)?[0],
+    };
+    Ok(Tuned { layers, mt_head })
+}
+
+/// Each positive weighs (negatives / positives), so both classes count alike.
+#[derive(Clone, Copy)]
+struct ClassWeights {
+    bad: f32,
+    machine: f32,
+}
+
+/// Binary cross-entropy from logits, weighted: softplus(z) − y·z, stable for large |z|.
+fn weighted_bce(logits: &Tensor, labels: Vec<f32>, weights: Vec<f32>) -> candle_core::Result<Tensor> {
+    let n = labels.len();
+    let labels = Tensor::from_vec(labels, n, &Device::Cpu)?;
+    let weights = Tensor::from_vec(weights, n, &Device::Cpu)?;
+    let softplus = (logits.abs()?.neg()?.exp()? + 1.0)?.log()?.add(&logits.relu()?)?;
+    let per_item = (softplus - labels.mul(logits)?)?;
+    per_item.mul(&weights)?.sum_all()? / weights.sum_all()?.to_scalar::<f32>()? as f64
+}
+
+/// `head` applied to rows of `states`: one logit a row.
+fn apply_head(states: &Tensor, head: &(Var, Var)) -> candle_core::Result<Tensor> {
+    states.broadcast_mul(&head.0.unsqueeze(0)?)?.sum(1)?.broadcast_add(&head.1)
 }
 
 fn train_step(
@@ -222,13 +277,14 @@ fn train_step(
     encoder: &Encoder,
     examples: &[Example],
     batch: &[usize],
-    bad_weight: f32,
-    sentence_weight: f64,
-) -> candle_core::Result<(f32, f32)> {
+    class_weights: ClassWeights,
+    options: &FineTuneOptions,
+) -> candle_core::Result<Losses> {
     let ids: Vec<Vec<u32>> = batch.iter().map(|&i| examples[i].ids.clone()).collect();
     let embedded = encoder.embed(&ids)?;
     let x = model.forward(&embedded.x, &embedded.attention_bias)?;
     let (size, length, hidden) = x.dims3()?;
+    let zero = || Tensor::zeros((), DType::F32, &Device::Cpu);
     // Words: the mean of their pieces' states, as a pooling matrix over the flat batch.
     let mut pooling = Vec::new();
     let mut labels = Vec::new();
@@ -241,36 +297,48 @@ fn train_step(
             }
             pooling.extend(line);
             labels.push(*label);
-            weights.push(if *label > 0.5 { bad_weight } else { 1.0 });
+            weights.push(if *label > 0.5 { class_weights.bad } else { 1.0 });
         }
     }
     let flat = x.reshape((size * length, hidden))?;
     let word_count = labels.len();
     let token_loss = if word_count > 0 {
         let pooling = Tensor::from_vec(pooling, (word_count, size * length), &Device::Cpu)?;
-        let states = pooling.matmul(&flat)?;
-        let logits = states.broadcast_mul(&model.token_head.0.unsqueeze(0)?)?.sum(1)?.broadcast_add(&model.token_head.1)?;
-        let labels = Tensor::from_vec(labels, word_count, &Device::Cpu)?;
-        let weights = Tensor::from_vec(weights, word_count, &Device::Cpu)?;
-        // Binary cross-entropy from logits: softplus(z) − y·z, stable for large |z|.
-        let softplus = (logits.abs()?.neg()?.exp()? + 1.0)?.log()?.add(&logits.relu()?)?;
-        let per_word = (softplus - labels.mul(&logits)?)?;
-        (per_word.mul(&weights)?.sum_all()? / weights.sum_all()?.to_scalar::<f32>()? as f64)?
+        weighted_bce(&apply_head(&pooling.matmul(&flat)?, &model.token_head)?, labels, weights)?
     } else {
-        Tensor::zeros((), DType::F32, &Device::Cpu)?
+        zero()?
     };
     let mask = embedded.mask.unsqueeze(2)?;
     let pooled = x.broadcast_mul(&mask)?.sum(1)?.broadcast_div(&mask.sum(1)?)?;
-    let predicted = pooled.broadcast_mul(&model.sentence_head.0.unsqueeze(0)?)?.sum(1)?.broadcast_add(&model.sentence_head.1)?;
-    let grades: Vec<f32> = batch.iter().map(|&i| examples[i].grade).collect();
-    let grades = Tensor::from_vec(grades, size, &Device::Cpu)?;
-    let sentence_loss = (predicted - grades)?.sqr()?.mean_all()?;
-    let loss = (&token_loss + (&sentence_loss * sentence_weight)?)?;
+    // Sentence heads: only the rows that have the target.
+    let rows_with = |has: &dyn Fn(&Example) -> bool| -> Vec<u32> {
+        batch.iter().enumerate().filter(|(_, &i)| has(&examples[i])).map(|(row, _)| row as u32).collect()
+    };
+    let graded = rows_with(&|e| e.grade.is_some());
+    let sentence_loss = if graded.is_empty() {
+        zero()?
+    } else {
+        let rows = Tensor::new(graded.as_slice(), &Device::Cpu)?;
+        let predicted = apply_head(&pooled.index_select(&rows, 0)?, &model.sentence_head)?;
+        let grades: Vec<f32> = graded.iter().filter_map(|&row| examples[batch[row as usize]].grade).collect();
+        (predicted - Tensor::from_vec(grades, graded.len(), &Device::Cpu)?)?.sqr()?.mean_all()?
+    };
+    let labelled = rows_with(&|e| e.is_mt.is_some());
+    let mt_loss = if labelled.is_empty() {
+        zero()?
+    } else {
+        let rows = Tensor::new(labelled.as_slice(), &Device::Cpu)?;
+        let logits = apply_head(&pooled.index_select(&rows, 0)?, &model.mt_head)?;
+        let labels: Vec<f32> = labelled.iter().filter_map(|&row| examples[batch[row as usize]].is_mt).collect();
+        let weights = labels.iter().map(|&l| if l > 0.5 { class_weights.machine } else { 1.0 }).collect();
+        weighted_bce(&logits, labels, weights)?
+    };
+    let loss = ((&token_loss + (&sentence_loss * options.sentence_weight)?)? + (&mt_loss * options.mt_weight)?)?;
     let gradients = loss.backward()?;
     for optimizer in optimizers {
         optimizer.step(&gradients)?;
     }
-    Ok((token_loss.to_scalar::<f32>()?, sentence_loss.to_scalar::<f32>()?))
+    Ok(Losses { token: token_loss.to_scalar()?, sentence: sentence_loss.to_scalar()?, mt: mt_loss.to_scalar()? })
 }
 
 /// `order` cut into batches of at most `budget` padded pieces, sorted by length within
@@ -295,9 +363,11 @@ fn batches(examples: &[Example], order: &[usize], budget: usize) -> Vec<Vec<usiz
     out
 }
 
-/// Writes the weight file: the embeddings of `original` as they are, then `layers` (in
-/// [`LAYER_TENSORS`] order) quantized to int8 per row like scripts/build-encoder.py.
-pub fn save(original: &Path, layers: &[Vec<Tensor>], out: &Path) -> Result<()> {
+/// Writes the weight file: the embeddings of `original` as they are, the tuned layers
+/// quantized to int8 per row like scripts/build-encoder.py, and the MT head (f32,
+/// [`MT_HEAD_WEIGHT`], [`MT_HEAD_BIAS`]).
+pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
+    let layers = &tuned.layers;
     let bytes = std::fs::read(original).map_err(|e| Error::io(original, e))?;
     let bad = |e: safetensors::SafeTensorError| Error::bad_model(original, format!("not a safetensors file ({e})"));
     let tensors = safetensors::SafeTensors::deserialize(&bytes).map_err(bad)?;
@@ -350,6 +420,10 @@ pub fn save(original: &Path, layers: &[Vec<Tensor>], out: &Path) -> Result<()> {
             }
         }
     }
+    let le = |values: &[f32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    let head = &tuned.mt_head;
+    entries.push((MT_HEAD_WEIGHT.into(), safetensors::Dtype::F32, vec![head.weights.len()], le(&head.weights)));
+    entries.push((MT_HEAD_BIAS.into(), safetensors::Dtype::F32, vec![1], le(&[head.bias])));
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let views: Vec<(String, safetensors::tensor::TensorView)> = entries
         .iter()

@@ -11,9 +11,19 @@ pub fn mtcheck(args: &[&str], stdin: &[u8]) -> Output {
 
 /// [`mtcheck`] run from folder `dir` (relative paths in `args` are relative to it).
 pub fn mtcheck_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    run(dir, args, stdin, &[])
+}
+
+/// [`mtcheck`] with environment variables set.
+pub fn mtcheck_env(args: &[&str], stdin: &[u8], vars: &[(&str, &str)]) -> Output {
+    run(Path::new("."), args, stdin, vars)
+}
+
+fn run(dir: &Path, args: &[&str], stdin: &[u8], vars: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mtcheck"))
         .current_dir(dir)
         .args(args)
+        .envs(vars.iter().copied())
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

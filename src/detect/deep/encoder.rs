@@ -18,6 +18,10 @@ use std::path::Path;
 
 /// The format tag in the weight file's metadata.
 pub const FORMAT: &str = "mtcheck-encoder v1";
+/// The optional MT head `mtcheck train encoder` writes beside the layers: P(MT) of a sentence
+/// = sigmoid(weight · mean-pooled last layer + bias).
+pub const MT_HEAD_WEIGHT: &str = "mt_head.weight";
+pub const MT_HEAD_BIAS: &str = "mt_head.bias";
 
 pub struct Encoder {
     /// The weight file, memory-mapped: the word embeddings stay int8 in it and only the rows
@@ -32,6 +36,21 @@ pub struct Encoder {
     layers: Vec<Layer>,
     heads: usize,
     hidden: usize,
+    mt_head: Option<MtHead>,
+}
+
+/// A linear head over the mean-pooled last layer (see [`MT_HEAD_WEIGHT`]).
+#[derive(Clone, Debug)]
+pub struct MtHead {
+    pub weights: Vec<f32>,
+    pub bias: f32,
+}
+
+impl MtHead {
+    /// The logit for one pooled state.
+    pub fn logit(&self, pooled: &[f32]) -> f32 {
+        self.weights.iter().zip(pooled).map(|(w, x)| w * x).sum::<f32>() + self.bias
+    }
 }
 
 struct Layer {
@@ -114,6 +133,18 @@ impl Encoder {
         let position_embeddings = weights.matrix(&["embeddings.position_embeddings.weight"])?;
         let token_type_embedding = token_types.get(0).map_err(candle_error(path))?;
         let embeddings_norm = norm("embeddings.LayerNorm")?;
+        // The MT head belongs to the file's last layer: without all of them it means nothing.
+        let mt_head = match weights.tensors.tensor(MT_HEAD_WEIGHT) {
+            Ok(_) if layers.len() == layer_count => {
+                let weights_of = weights.vector(MT_HEAD_WEIGHT)?.to_vec1::<f32>().map_err(candle_error(path))?;
+                let bias = weights.vector(MT_HEAD_BIAS)?.to_vec1::<f32>().map_err(candle_error(path))?;
+                if weights_of.len() != hidden || bias.len() != 1 {
+                    return Err(Error::bad_model(path, "encoder weights: the MT head does not fit the model's width"));
+                }
+                Some(MtHead { weights: weights_of, bias: bias[0] })
+            }
+            _ => None,
+        };
         drop(weights);
         Ok(Encoder {
             bytes,
@@ -125,7 +156,13 @@ impl Encoder {
             layers,
             heads,
             hidden,
+            mt_head,
         })
+    }
+
+    /// The MT head fine-tuned with the layers, if the file has one and every layer is loaded.
+    pub fn mt_head(&self) -> Option<&MtHead> {
+        self.mt_head.as_ref()
     }
 
     /// Number of transformer layers loaded.

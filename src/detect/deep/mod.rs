@@ -48,11 +48,13 @@ pub struct DeepChecker {
     token_threshold: f32,
 }
 
-/// What the encoder makes of one sentence: its pooled state and P(garbled) per token of the
-/// analysis (None for a token without word pieces, e.g. past the encoder's length limit).
+/// What the encoder makes of one sentence: its pooled state, P(garbled) per token of the
+/// analysis (None for a token without word pieces, e.g. past the encoder's length limit) and
+/// the MT head's logit (if the encoder has one).
 pub struct Reading {
     pub pooled: Vec<f32>,
     pub token_probs: Vec<Option<f32>>,
+    pub mt_logit: Option<f32>,
 }
 
 impl DeepChecker {
@@ -188,6 +190,11 @@ impl DeepChecker {
         for position in 0..pieces.ids.len() {
             pooled.iter_mut().zip(state(position)).for_each(|(p, v)| *p += v);
         }
+        // The MT head was trained on the plain mean (src/train/encoder.rs).
+        let mt_logit = self.encoder.mt_head().map(|head| {
+            let count = pieces.ids.len().max(1) as f32;
+            head.logit(&pooled.iter().map(|p| p / count).collect::<Vec<_>>())
+        });
         let norm = pooled.iter().map(|v| v * v).sum::<f32>().sqrt();
         pooled.iter_mut().for_each(|p| *p /= norm.max(1e-12));
         let token_probs = tokens
@@ -208,7 +215,7 @@ impl DeepChecker {
                 })
             })
             .collect();
-        Reading { pooled, token_probs }
+        Reading { pooled, token_probs, mt_logit }
     }
 }
 
