@@ -87,7 +87,7 @@ pub fn train_encoder(args: TrainEncoderArgs) -> Result<ExitCode> {
     let start = Instant::now();
     let tuned = fine_tune(&encoder, &examples, &options, &|step, steps, losses| {
         eprintln!(
-            "step {step}/{steps}: token loss {:.4}, sentence loss {:.4}, MT loss {:.4} ({:.0} s)",
+            "step {step} of about {steps}: token loss {:.4}, sentence loss {:.4}, MT loss {:.4} ({:.0} s)",
             losses.token,
             losses.sentence,
             losses.mt,

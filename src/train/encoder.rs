@@ -8,6 +8,7 @@
 
 use crate::analysis::Analyzer;
 use crate::detect::deep::encoder::{Encoder, MtHead, FORMAT, LAYER_TENSORS, MT_HEAD_BIAS, MT_HEAD_WEIGHT};
+use crate::detect::deep::length_batches;
 use crate::detect::deep::wordpieces::{Pieces, WordPieces};
 use crate::error::{Error, Result};
 use crate::io::eval_set::read_set;
@@ -184,7 +185,8 @@ impl Trainable {
     }
 }
 
-/// Fine-tunes `encoder` on `examples`; `report(step, steps, losses)` is called every few steps.
+/// Fine-tunes `encoder` on `examples`; `report(step, steps, losses)` is called every few steps
+/// and after the last (`steps` is an estimate: batches depend on the shuffle).
 pub fn fine_tune(
     encoder: &Encoder,
     examples: &[Example],
@@ -219,10 +221,10 @@ pub fn fine_tune(
     let batches_per_epoch = batches(examples, &order, options.batch_pieces).len();
     let steps = batches_per_epoch * options.epochs;
     let mut step = 0;
+    let mut last = None;
     let mut rng = options.seed.max(1);
     for _ in 0..options.epochs {
-        // Shuffle, then batch by length within chunks of 64 batches' worth (little padding,
-        // still mixed sets).
+        // Shuffle, then batch by length within windows.
         for i in (1..order.len()).rev() {
             rng ^= rng << 13;
             rng ^= rng >> 7;
@@ -232,10 +234,14 @@ pub fn fine_tune(
         for batch in batches(examples, &order, options.batch_pieces) {
             let losses = train_step(&model, &mut optimizers, encoder, examples, &batch, weights, options).map_err(failed)?;
             step += 1;
-            if step % 20 == 0 || step == steps {
+            if step % 20 == 0 {
                 report(step, steps, losses);
             }
+            last = Some(losses);
         }
+    }
+    if let Some(losses) = last.filter(|_| step % 20 != 0) {
+        report(step, steps, losses);
     }
     let layers = model
         .layers
@@ -342,25 +348,9 @@ fn train_step(
 }
 
 /// `order` cut into batches of at most `budget` padded pieces, sorted by length within
-/// windows of 2,048 examples.
+/// windows of 2,048 examples (little padding, still mixed sets).
 fn batches(examples: &[Example], order: &[usize], budget: usize) -> Vec<Vec<usize>> {
-    let mut out = Vec::new();
-    for window in order.chunks(2048) {
-        let mut sorted = window.to_vec();
-        sorted.sort_by_key(|&i| examples[i].ids.len());
-        let mut batch: Vec<usize> = Vec::new();
-        for i in sorted {
-            let length = examples[i].ids.len();
-            if !batch.is_empty() && (batch.len() + 1) * length > budget {
-                out.push(std::mem::take(&mut batch));
-            }
-            batch.push(i);
-        }
-        if !batch.is_empty() {
-            out.push(batch);
-        }
-    }
-    out
+    order.chunks(2048).flat_map(|window| length_batches(window.to_vec(), |i| examples[i].ids.len(), budget, usize::MAX)).collect()
 }
 
 /// Writes the weight file: the embeddings of `original` as they are, the tuned layers

@@ -235,13 +235,18 @@ fn states_of(hidden: &encoder::Hidden, layer: usize) -> candle_core::Result<Stat
 /// Indices of `pieces` in batches of similar length (sorted), each at most [`BATCH_PIECES`]
 /// padded pieces and [`BATCH_SENTENCES`] sentences (scripts/deep_encoder.py batches alike).
 fn batches(pieces: &[Pieces]) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..pieces.len()).collect();
-    order.sort_by_key(|&i| pieces[i].ids.len());
+    length_batches((0..pieces.len()).collect(), |i| pieces[i].ids.len(), BATCH_PIECES, BATCH_SENTENCES)
+}
+
+/// `items` sorted by `length` and cut into batches of at most `budget` padded pieces (the
+/// longest item's length times the batch size) and at most `most` items. Shared by inference
+/// and fine-tuning (src/train/encoder.rs).
+pub(crate) fn length_batches(mut items: Vec<usize>, length: impl Fn(usize) -> usize, budget: usize, most: usize) -> Vec<Vec<usize>> {
+    items.sort_by_key(|&i| length(i));
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut batch: Vec<usize> = Vec::new();
-    for i in order {
-        let length = pieces[i].ids.len();
-        if !batch.is_empty() && ((batch.len() + 1) * length > BATCH_PIECES || batch.len() == BATCH_SENTENCES) {
+    for i in items {
+        if !batch.is_empty() && ((batch.len() + 1) * length(i) > budget || batch.len() == most) {
             out.push(std::mem::take(&mut batch));
         }
         batch.push(i);
