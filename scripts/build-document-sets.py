@@ -15,6 +15,12 @@ target/document-sets/:
   human reference, from wmt-mt-vs-human-dev (tuning data, not a dev file); all references
   and 1,200 MT documents drawn with a fixed seed.
 - wmt21-docs.jsonl: the same from wmt-mt-vs-human-train (for ablation).
+- spun-wiki-train.jsonl / spun-wiki.jsonl: articles of 8-15 sentences (consecutive paragraphs)
+  from the 8,000 Wikipedia paragraphs held out of LM training (target/lm-data/heldout-wiki.txt
+  from scripts/lm-data.sh), as they are and round-tripped through Spanish and Catalan: clean
+  edited prose, unlike the WMT23 originals (meeting transcripts, social posts). Train:
+  paragraphs 4,000-5,999; spun-wiki (held out for measuring): 6,000-7,999. (The sentence
+  scorers' clean text is the first 4,000, the deep detector's anchors the first 2,000.)
 
 Needs apt packages apertium apertium-eng-spa apertium-eng-cat (installed if missing, as root)
 and zstd. Deterministic; about 4 minutes on 2 cores (round trips cached in target/document-sets/).
@@ -59,7 +65,12 @@ def ensure_apertium():
 
 def spin(name, rows):
     """{row id: {pivot: round trip}} for `rows` of ../shared/data/train/`name` (cached)."""
-    spun_path = os.path.join(OUT, name.replace(".jsonl.zst", "") + "-spun.jsonl")
+    return spin_rows(name.replace(".jsonl.zst", ""), rows)
+
+
+def spin_rows(stem, rows):
+    """{row id: {pivot: round trip}} for `rows`, cached in target/document-sets/STEM-spun.jsonl."""
+    spun_path = os.path.join(OUT, stem + "-spun.jsonl")
     if not os.path.exists(spun_path):
         ensure_apertium()
         source = spun_path + ".in.jsonl"
@@ -121,8 +132,42 @@ def pseudo_documents(name, out_name, mt_documents=1200):
     write(out_name, human + mt[:mt_documents])
 
 
+def sentence_count(text):
+    # Rough (the analyzer splits better): enough to size a document.
+    return max(1, sum(text.count(end) for end in (". ", "? ", "! ")) + 1)
+
+
+def wiki_documents(first, paragraphs=2000, least=8, most=15):
+    heldout = os.path.join(ROOT, "target", "lm-data", "heldout-wiki.txt")
+    if not os.path.exists(heldout):
+        subprocess.run([os.path.join(ROOT, "scripts", "lm-data.sh")], check=True, stdout=subprocess.DEVNULL)
+    lines = [one_line(line) for line in open(heldout, encoding="utf-8")][first:first + paragraphs]
+    rows = [{"id": f"wiki/{first + i}", "text": t} for i, t in enumerate(lines) if t]
+    # Articles: consecutive paragraphs until `least` sentences; longer ones are left out.
+    articles, current, count = [], [], 0
+    for r in rows:
+        current.append(r)
+        count += sentence_count(r["text"])
+        if count >= least:
+            if count <= most:
+                articles.append(current)
+            current, count = [], 0
+    spun = spin_rows(f"heldout-wiki-{first}", [r for a in articles for r in a])
+    docs = []
+    for a in articles:
+        key = a[0]["id"]
+        docs.append({"id": f"orig/{key}", "text": "\n".join(r["text"] for r in a), "is_mt": 0, "kind": "orig"})
+        for pivot in ("spa", "cat"):
+            if all(pivot in spun[r["id"]] for r in a):
+                docs.append({"id": f"spun-{pivot}/{key}", "text": "\n".join(spun[r["id"]][pivot] for r in a),
+                             "is_mt": 1, "kind": f"spun-{pivot}"})
+    return docs
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    write("spun-wiki-train.jsonl", wiki_documents(4000))
+    write("spun-wiki.jsonl", wiki_documents(6000))
     train, tune = spun_documents("english-original.jsonl.zst")
     write("spun-train.jsonl", train)
     write("spun-tune.jsonl", tune)

@@ -43,5 +43,5 @@ fi
   --fragments target/lm-data/heldout-wiki.txt \
   --trees 100 --depth 4 --learning-rate 0.1 --threshold 0.44
 scripts/build-document-sets.py
-./target/release/mtcheck train document target/document-sets/spun-train.jsonl
+./target/release/mtcheck train document target/document-sets/spun-train.jsonl target/document-sets/spun-wiki-train.jsonl
 du -b models/en/*

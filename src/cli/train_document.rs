@@ -22,14 +22,18 @@ pub struct TrainDocumentArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// L2 penalty on the standardized weights.
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.001)]
     pub l2: f32,
+    /// The share of any set's human documents allowed at P(MT) ≥ 0.5 (the line moves up
+    /// until it holds).
+    #[arg(long, default_value_t = 0.03)]
+    pub human_called: f32,
 }
 
 pub fn train_document(args: TrainDocumentArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
     let checker = Checker::without_document_model(&dir)?;
-    let options = DocumentTrainOptions { sets: args.sets, l2: args.l2 };
+    let options = DocumentTrainOptions { sets: args.sets, l2: args.l2, human_called: args.human_called };
     let model = train(&checker, &options, &|message| eprintln!("{message}"))?;
     let out = args.output.unwrap_or_else(|| dir.join(DOCUMENT_FILE));
     model.save(&out)?;

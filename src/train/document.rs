@@ -2,11 +2,13 @@
 //! documents (mtcheck-eval v1 records whose `text` is a whole document and `is_mt` says whether
 //! it was machine-translated or spun), from the full detector's sentence signals.
 //!
-//! The fit is a logistic regression over nine standardized means, by gradient descent: small
+//! The fit is a logistic regression over the standardized means, by gradient descent: small
 //! enough to write here (about 30 lines) rather than pull in a machine-learning crate and its
-//! linear-algebra backend for it.
+//! linear-algebra backend for it. Each set weighs the same and, within it, each class; then
+//! the line moves up until at most `human_called` of any set's human documents reach P 0.5,
+//! so that clean text of every source stays clean.
 
-use crate::detect::full::document::{DocumentModel, FORMAT, SIGNALS};
+use crate::detect::full::document::{signal_names, DocumentModel, FORMAT};
 use crate::detect::full::Checker;
 use crate::error::{Error, Result};
 use crate::eval::metrics::auc;
@@ -19,12 +21,14 @@ pub struct DocumentTrainOptions {
     pub sets: Vec<PathBuf>,
     /// L2 penalty on the standardized weights.
     pub l2: f32,
+    /// The share of any set's human documents allowed at P(MT) ≥ 0.5.
+    pub human_called: f32,
 }
 
 /// The documents' mean signals and labels (documents too short to judge are left out).
-pub fn document_rows(checker: &Checker, path: &std::path::Path) -> Result<(Vec<[f32; SIGNALS.len()]>, Vec<bool>)> {
+pub fn document_rows(checker: &Checker, path: &std::path::Path) -> Result<(Vec<Vec<f32>>, Vec<bool>)> {
     let records = read_set(path)?;
-    let rows: Vec<Option<([f32; SIGNALS.len()], bool)>> = records
+    let rows: Vec<Option<(Vec<f32>, bool)>> = records
         .par_iter()
         .map(|r| {
             let label = r.is_mt?;
@@ -37,13 +41,19 @@ pub fn document_rows(checker: &Checker, path: &std::path::Path) -> Result<(Vec<[
 
 /// Fits the document model; `log` hears the data sizes and the fit.
 pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&str)) -> Result<DocumentModel> {
-    let (mut rows, mut labels) = (Vec::new(), Vec::new());
+    let (mut rows, mut labels, mut weights, mut set_of) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut sizes = Vec::new();
-    for path in &options.sets {
+    for (k, path) in options.sets.iter().enumerate() {
         let (r, l) = document_rows(checker, path)?;
         let mt = l.iter().filter(|&&m| m).count();
-        log(&format!("{}: {} documents ({mt} MT, {} human)", path.display(), l.len(), l.len() - mt));
-        sizes.push(serde_json::json!({"set": path.display().to_string(), "mt": mt, "human": l.len() - mt}));
+        let human = l.len() - mt;
+        log(&format!("{}: {} documents ({mt} MT, {human} human)", path.display(), l.len()));
+        sizes.push(serde_json::json!({"set": path.display().to_string(), "mt": mt, "human": human}));
+        // Each set weighs 1, split evenly between its classes.
+        let classes = (mt > 0) as usize + (human > 0) as usize;
+        let share = |count: usize| 1.0 / (classes.max(1) * count.max(1)) as f32;
+        weights.extend(l.iter().map(|&m| share(if m { mt } else { human })));
+        set_of.extend(std::iter::repeat(k).take(l.len()));
         rows.extend(r);
         labels.extend(l);
     }
@@ -51,7 +61,7 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
     if mt == 0 || mt == labels.len() {
         return Err(Error::Training("the document sets need both MT (is_mt 1) and human (is_mt 0) documents".into()));
     }
-    let n = SIGNALS.len();
+    let n = signal_names().len();
     let column = |j: usize| rows.iter().map(move |r| r[j] as f64);
     let mean: Vec<f32> = (0..n).map(|j| (column(j).sum::<f64>() / rows.len() as f64) as f32).collect();
     let scale: Vec<f32> = (0..n)
@@ -61,38 +71,51 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
         })
         .collect();
     let xs: Vec<Vec<f32>> = rows.iter().map(|r| (0..n).map(|j| (r[j] - mean[j]) / scale[j]).collect()).collect();
-    // Each class weighs half: P(MT) is calibrated for even odds, whatever the sets' mix.
-    let weight = |m: bool| if m { 0.5 / mt as f32 } else { 0.5 / (labels.len() - mt) as f32 };
-    let (weights, bias) = fit_logistic(&xs, &labels, &weight, options.l2);
-    let model = DocumentModel {
+    let total: f32 = weights.iter().sum();
+    let weights: Vec<f32> = weights.iter().map(|w| w / total).collect();
+    let (coefficients, bias) = fit_logistic(&xs, &labels, &weights, options.l2);
+    let mut model = DocumentModel {
         format: FORMAT.to_string(),
-        inputs: SIGNALS.iter().map(|s| s.to_string()).collect(),
+        inputs: signal_names(),
         mean,
         scale,
-        weights,
+        weights: coefficients,
         bias,
         provenance: serde_json::Value::Null,
     };
+    // The line: up to the highest of the sets' (1 − human_called) quantiles of human P(MT).
     let scores: Vec<f64> = rows.iter().map(|r| model.probability(r) as f64).collect();
+    let line = (0..options.sets.len())
+        .filter_map(|k| {
+            let mut human: Vec<f64> = (0..rows.len()).filter(|&i| set_of[i] == k && !labels[i]).map(|i| scores[i]).collect();
+            human.sort_by(f64::total_cmp);
+            let at = ((1.0 - options.human_called as f64) * human.len() as f64).ceil() as usize;
+            human.get(at.min(human.len().saturating_sub(1))).copied()
+        })
+        .fold(0.5f64, f64::max)
+        .min(1.0 - 1e-6);
+    let shift = (line / (1.0 - line)).ln() as f32;
+    model.bias -= shift;
     let train_auc = auc(&scores, &labels);
-    log(&format!("trained on {} documents ({mt} MT): training AUC {train_auc:.3}", labels.len()));
-    Ok(DocumentModel {
-        provenance: serde_json::json!({"sets": sizes, "l2": options.l2, "training_auc": train_auc}),
-        ..model
-    })
+    log(&format!("trained on {} documents ({mt} MT): training AUC {train_auc:.3}; line moved up by {shift:.2} in logit", labels.len()));
+    model.provenance = serde_json::json!({
+        "sets": sizes, "l2": options.l2, "training_auc": train_auc,
+        "human_called": options.human_called, "line_shift": shift,
+    });
+    Ok(model)
 }
 
 /// Weighted, L2-penalized logistic regression by full-batch gradient descent on standardized
 /// inputs (a convex problem: it converges to the one optimum from zero).
-fn fit_logistic(xs: &[Vec<f32>], labels: &[bool], weight: &dyn Fn(bool) -> f32, l2: f32) -> (Vec<f32>, f32) {
+fn fit_logistic(xs: &[Vec<f32>], labels: &[bool], weights: &[f32], l2: f32) -> (Vec<f32>, f32) {
     let n = xs.first().map_or(0, Vec::len);
     let (mut w, mut b) = (vec![0f32; n], 0f32);
     let rate = 1.0;
     for _ in 0..5000 {
         let (mut gw, mut gb) = (vec![0f32; n], 0f32);
-        for (x, &y) in xs.iter().zip(labels) {
+        for ((x, &y), &weight) in xs.iter().zip(labels).zip(weights) {
             let z = b + x.iter().zip(&w).map(|(a, b)| a * b).sum::<f32>();
-            let err = (1.0 / (1.0 + (-z).exp()) - if y { 1.0 } else { 0.0 }) * weight(y);
+            let err = (1.0 / (1.0 + (-z).exp()) - if y { 1.0 } else { 0.0 }) * weight;
             gb += err;
             for (g, a) in gw.iter_mut().zip(x) {
                 *g += err * a;
@@ -116,7 +139,7 @@ mod tests {
         let xs: Vec<Vec<f32>> =
             (0..200).map(|i| vec![if i % 2 == 0 { 1.0 } else { -1.0 }, ((i * 7919) % 13) as f32 / 6.0 - 1.0]).collect();
         let labels: Vec<bool> = (0..200).map(|i| i % 2 == 0).collect();
-        let (w, _) = fit_logistic(&xs, &labels, &|_| 1.0 / 200.0, 0.01);
+        let (w, _) = fit_logistic(&xs, &labels, &[1.0 / 200.0; 200], 0.01);
         assert!(w[0] > 1.0, "{w:?}");
         assert!(w[1].abs() < 0.2 * w[0], "{w:?}");
     }

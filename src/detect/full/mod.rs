@@ -39,7 +39,6 @@ pub struct Checker {
     /// The document verdict (None for a model folder without `document.json`).
     document: Option<DocumentModel>,
     /// Where the document signals sit in the sentence scorer's inputs.
-    signal_columns: Vec<usize>,
     threshold: f32,
 }
 
@@ -89,7 +88,7 @@ impl Checker {
         let document_path = dir.join(DOCUMENT_FILE);
         let document =
             (with_document && document_path.exists()).then(|| DocumentModel::load(&document_path)).transpose()?;
-        Ok(Checker { analyzer, topics, scorer, document, signal_columns: document::signal_columns(), threshold })
+        Ok(Checker { analyzer, topics, scorer, document, threshold })
     }
 
     /// Sentences below this quality are flagged (default: the model's, tuned on dev data).
@@ -175,7 +174,7 @@ impl Checker {
     pub fn check_document(&self, doc: &Document) -> (Report, Evidence) {
         let ctx = Context::new(doc, &self.scorer.char_shape, &self.topics);
         // Sentences are scored independently: on all cores for long texts (in order).
-        let scored: Vec<(SentenceReport, Option<[f32; document::SIGNALS.len()]>)> =
+        let scored: Vec<(SentenceReport, Option<Vec<f32>>)> =
             doc.sentences.par_iter().with_min_len(16).map(|s| self.sentence(&ctx, s)).collect();
         let mut evidence = Evidence::default();
         let mut sentences = Vec::with_capacity(scored.len());
@@ -191,7 +190,7 @@ impl Checker {
 
     /// One sentence's verdict: quality, flag and (below the span gate) spans; for prose, its
     /// document signals.
-    fn sentence(&self, ctx: &Context, s: &Sentence) -> (SentenceReport, Option<[f32; document::SIGNALS.len()]>) {
+    fn sentence(&self, ctx: &Context, s: &Sentence) -> (SentenceReport, Option<Vec<f32>>) {
         let f = features::compute(ctx, s);
         let inputs = features::sentence_inputs(&f);
         let (z, quality) = self.scorer.quality_of(&inputs);
@@ -203,7 +202,7 @@ impl Checker {
         } else {
             Vec::new()
         };
-        let signals = prose.then(|| document::sentence_signals(quality, &inputs, &self.signal_columns));
+        let signals = prose.then(|| document::sentence_signals(quality, &inputs));
         (SentenceReport { bytes: s.bytes, kind: s.kind, quality, flagged, spans }, signals)
     }
 }
