@@ -66,7 +66,9 @@ fn boilerplate_scan_of_a_long_one_line_text_is_not_quadratic() {
     let text = sentence.repeat(4_000_000 / sentence.len());
     let what = "checking a 4 MB one-line text (a quadratic scan is back)";
     let code = exit_code_within(&["--format", "summary", "-"], text.into_bytes(), Duration::from_secs(180), what);
-    assert_eq!(code, Some(0));
+    // It finishes and is no error (0 or 1: one sentence repeated 53,000 times may well be
+    // called machine-translated, as repetition loops are an MT artifact).
+    assert!(matches!(code, Some(0 | 1)), "exit code {code:?}");
 }
 
 /// Outputs are written under a partial name and renamed into place at the end. An early

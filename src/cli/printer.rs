@@ -29,8 +29,8 @@ const GUTTER: usize = 7;
 /// What `--highlight`'s marks mean, printed once after the last document.
 pub fn legend(threshold: f32) -> String {
     format!(
-        "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below {threshold:.2}; higher in a \
-         document called machine-translated: up to the span gate), \
+        "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below {threshold:.2}; a little higher \
+         in a document called machine-translated), \
          yellow: borderline (within 0.10 above); [[garbled words]] (red in colour) in flagged sentences, \
          [?suspicious words?] (yellow, underlined) in the others; -- page furniture, not scored"
     )

@@ -23,6 +23,8 @@ pub struct DocumentTrainOptions {
     pub l2: f32,
     /// The share of any set's human documents allowed at P(MT) ≥ 0.5.
     pub human_called: f32,
+    /// The sentence line in documents called MT ([`DocumentModel::flag_below`]).
+    pub flag_below: Option<f32>,
 }
 
 /// The documents' mean signals and labels (documents too short to judge are left out).
@@ -81,6 +83,7 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
         scale,
         weights: coefficients,
         bias,
+        flag_below: options.flag_below,
         provenance: serde_json::Value::Null,
     };
     // The line: up to the highest of the sets' (1 − human_called) quantiles of human P(MT).

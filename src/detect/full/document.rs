@@ -70,6 +70,10 @@ pub struct DocumentModel {
     pub scale: Vec<f32>,
     pub weights: Vec<f32>,
     pub bias: f32,
+    /// In a document called machine-translated, prose sentences below this quality are flagged
+    /// too (the evidence is the document's; without it, the span gate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag_below: Option<f32>,
     /// What it was trained on and how well it did: for the model card.
     pub provenance: serde_json::Value,
 }
@@ -96,9 +100,13 @@ impl DocumentModel {
         if !finite(&model.mean)
             || !finite(&model.weights)
             || !model.bias.is_finite()
+            || model.flag_below.is_some_and(|f| !(0.0..=1.0).contains(&f))
             || model.scale.iter().any(|&s| !s.is_finite() || s <= 0.0)
         {
-            return Err(Error::bad_model(path, format!("non-finite weights or non-positive scales; {fix}")));
+            return Err(Error::bad_model(
+                path,
+                format!("non-finite weights, non-positive scales or a flag line outside [0, 1]; {fix}"),
+            ));
         }
         Ok(model)
     }
@@ -146,6 +154,7 @@ mod tests {
             scale: vec![0.1; n],
             weights,
             bias: 0.0,
+            flag_below: Some(0.6),
             provenance: serde_json::Value::Null,
         }
     }
@@ -195,6 +204,10 @@ mod tests {
         bad.scale[2] = 0.0;
         bad.save(&path).unwrap();
         assert!(DocumentModel::load(&path).unwrap_err().to_string().contains("scales"));
+        let mut bad = model();
+        bad.flag_below = Some(1.5);
+        bad.save(&path).unwrap();
+        assert!(DocumentModel::load(&path).unwrap_err().to_string().contains("flag line"));
         std::fs::write(&path, b"{\"format\": 3").unwrap();
         assert!(DocumentModel::load(&path).unwrap_err().to_string().contains("not a valid document model"));
         model().save(&path).unwrap();
