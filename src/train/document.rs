@@ -55,7 +55,7 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
         let classes = (mt > 0) as usize + (human > 0) as usize;
         let share = |count: usize| 1.0 / (classes.max(1) * count.max(1)) as f32;
         weights.extend(l.iter().map(|&m| share(if m { mt } else { human })));
-        set_of.extend(std::iter::repeat(k).take(l.len()));
+        set_of.extend(std::iter::repeat_n(k, l.len()));
         rows.extend(r);
         labels.extend(l);
     }
