@@ -106,14 +106,15 @@ fn fine_tuning_writes_an_encoder_that_loads_with_its_mt_head() {
     .unwrap();
     assert_eq!(tuned.layers.len(), encoder.layer_count());
     // The heads start at zero: training must have moved the MT head.
-    assert!(tuned.mt_head.weights.iter().any(|w| *w != 0.0));
+    let head = tuned.mt_head.as_ref().expect("MT and human sentences: an MT head");
+    assert!(head.weights.iter().any(|w| *w != 0.0));
     let out = tempfile::tempdir().unwrap();
     let written = out.path().join("tuned.safetensors");
     save(&weights, &tuned, &written).unwrap();
     let loaded = Encoder::load(&written).unwrap();
     let MtHead { weights: read_weights, bias } = loaded.mt_head().expect("the MT head is saved").clone();
-    assert_eq!(read_weights, tuned.mt_head.weights);
-    assert_eq!(bias, tuned.mt_head.bias);
+    assert_eq!(read_weights, head.weights);
+    assert_eq!(bias, head.bias);
     // The layers come back as int8: equal to the tuned ones within a quantization step.
     for (l, layer) in tuned.layers.iter().enumerate() {
         for (tuned_tensor, read) in layer.iter().zip(loaded.layer_weights(l)) {
@@ -124,4 +125,10 @@ fn fine_tuning_writes_an_encoder_that_loads_with_its_mt_head() {
     }
     // Loading fewer layers than the file has drops the head (it reads the last layer).
     assert!(Encoder::load_layers(&written, 1).unwrap().mt_head().is_none());
+    // Without MT sentences there is no head to train, and none is written.
+    let graded_only: Vec<Example> = examples.into_iter().map(|e| Example { is_mt: None, ..e }).collect();
+    let tuned = fine_tune(&encoder, &graded_only, &FineTuneOptions { epochs: 1, ..options }, &|_, _, _| {}).unwrap();
+    assert!(tuned.mt_head.is_none());
+    save(&weights, &tuned, &written).unwrap();
+    assert!(Encoder::load(&written).unwrap().mt_head().is_none());
 }

@@ -101,7 +101,9 @@ pub fn read_examples(options: &FineTuneOptions, analyzer: &Analyzer, pieces: &Wo
                     .filter(|p| !p.is_empty())
                     .map(|p| (p, 0.0))
                     .collect();
-                out.push(Example { ids: encoded.ids, words, grade: Some(options.clean_grade), is_mt: Some(0.0) });
+                // Human for the MT head, when there is one to train.
+                let is_mt = (!options.labelled.is_empty()).then_some(0.0);
+                out.push(Example { ids: encoded.ids, words, grade: Some(options.clean_grade), is_mt });
             }
         }
     }
@@ -128,10 +130,11 @@ struct Trainable {
     heads: usize,
 }
 
-/// What fine-tuning gives: the tuned layers' weights in [`LAYER_TENSORS`] order and the MT head.
+/// What fine-tuning gives: the tuned layers' weights in [`LAYER_TENSORS`] order and the MT head
+/// (when the examples held both MT and human sentences).
 pub struct Tuned {
     pub layers: Vec<Vec<Tensor>>,
-    pub mt_head: MtHead,
+    pub mt_head: Option<MtHead>,
 }
 
 /// The losses of one step, for progress reports.
@@ -216,7 +219,9 @@ pub fn fine_tune(
     let (bad, total) = examples.iter().flat_map(|e| &e.words).fold((0f64, 0f64), |(b, t), (_, l)| (b + *l as f64, t + 1.0));
     let bad_weight = ((total - bad) / bad.max(1.0)) as f32;
     let (machine, labelled) = examples.iter().filter_map(|e| e.is_mt).fold((0f64, 0f64), |(m, t), l| (m + l as f64, t + 1.0));
-    let weights = ClassWeights { bad: bad_weight, machine: ((labelled - machine) / machine.max(1.0)) as f32 };
+    // No MT head without both classes (the loss would only push every sentence one way).
+    let machine_weight = (machine > 0.0 && machine < labelled).then(|| ((labelled - machine) / machine) as f32);
+    let weights = ClassWeights { bad: bad_weight, machine: machine_weight };
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let batches_per_epoch = batches(examples, &order, options.batch_pieces).len();
     let steps = batches_per_epoch * options.epochs;
@@ -248,18 +253,22 @@ pub fn fine_tune(
         .iter()
         .map(|l| l.iter().map(|v| v.as_tensor().copy().map_err(failed)).collect::<Result<Vec<_>>>())
         .collect::<Result<_>>()?;
-    let mt_head = MtHead {
-        weights: model.mt_head.0.as_tensor().to_vec1::<f32>().map_err(failed)?,
-        bias: model.mt_head.1.as_tensor().to_vec1::<f32>().map_err(failed)?[0],
+    let mt_head = match weights.machine {
+        Some(_) => Some(MtHead {
+            weights: model.mt_head.0.as_tensor().to_vec1::<f32>().map_err(failed)?,
+            bias: model.mt_head.1.as_tensor().to_vec1::<f32>().map_err(failed)?[0],
+        }),
+        None => None,
     };
     Ok(Tuned { layers, mt_head })
 }
 
-/// Each positive weighs (negatives / positives), so both classes count alike.
+/// Each positive weighs (negatives / positives), so both classes count alike; no MT weight:
+/// no MT loss.
 #[derive(Clone, Copy)]
 struct ClassWeights {
     bad: f32,
-    machine: f32,
+    machine: Option<f32>,
 }
 
 /// Binary cross-entropy from logits, weighted: softplus(z) − y·z, stable for large |z|.
@@ -330,14 +339,14 @@ fn train_step(
         (predicted - Tensor::from_vec(grades, graded.len(), &Device::Cpu)?)?.sqr()?.mean_all()?
     };
     let labelled = rows_with(&|e| e.is_mt.is_some());
-    let mt_loss = if labelled.is_empty() {
-        zero()?
-    } else {
+    let mt_loss = if let (false, Some(machine_weight)) = (labelled.is_empty(), class_weights.machine) {
         let rows = Tensor::new(labelled.as_slice(), &Device::Cpu)?;
         let logits = apply_head(&pooled.index_select(&rows, 0)?, &model.mt_head)?;
         let labels: Vec<f32> = labelled.iter().filter_map(|&row| examples[batch[row as usize]].is_mt).collect();
-        let weights = labels.iter().map(|&l| if l > 0.5 { class_weights.machine } else { 1.0 }).collect();
+        let weights = labels.iter().map(|&l| if l > 0.5 { machine_weight } else { 1.0 }).collect();
         weighted_bce(&logits, labels, weights)?
+    } else {
+        zero()?
     };
     let loss = ((&token_loss + (&sentence_loss * options.sentence_weight)?)? + (&mt_loss * options.mt_weight)?)?;
     let gradients = loss.backward()?;
@@ -354,8 +363,8 @@ fn batches(examples: &[Example], order: &[usize], budget: usize) -> Vec<Vec<usiz
 }
 
 /// Writes the weight file: the embeddings of `original` as they are, the tuned layers
-/// quantized to int8 per row like scripts/build-encoder.py, and the MT head (f32,
-/// [`MT_HEAD_WEIGHT`], [`MT_HEAD_BIAS`]).
+/// quantized to int8 per row like scripts/build-encoder.py, and the MT head if one was trained
+/// (f32, [`MT_HEAD_WEIGHT`], [`MT_HEAD_BIAS`]).
 pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
     let layers = &tuned.layers;
     let bytes = std::fs::read(original).map_err(|e| Error::io(original, e))?;
@@ -410,10 +419,11 @@ pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
             }
         }
     }
-    let le = |values: &[f32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
-    let head = &tuned.mt_head;
-    entries.push((MT_HEAD_WEIGHT.into(), safetensors::Dtype::F32, vec![head.weights.len()], le(&head.weights)));
-    entries.push((MT_HEAD_BIAS.into(), safetensors::Dtype::F32, vec![1], le(&[head.bias])));
+    if let Some(head) = &tuned.mt_head {
+        let le = |values: &[f32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+        entries.push((MT_HEAD_WEIGHT.into(), safetensors::Dtype::F32, vec![head.weights.len()], le(&head.weights)));
+        entries.push((MT_HEAD_BIAS.into(), safetensors::Dtype::F32, vec![1], le(&[head.bias])));
+    }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let views: Vec<(String, safetensors::tensor::TensorView)> = entries
         .iter()
