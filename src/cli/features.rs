@@ -74,9 +74,7 @@ fn dump_deep(checker: &DeepChecker, records: &[EvalRecord], out: &mut impl Write
     // The encoder uses both cores within a record; records go one by one.
     for (i, record) in records.iter().enumerate() {
         let doc = checker.full().analyzer().analyze(&record.text);
-        let prose: Vec<usize> =
-            (0..doc.sentences.len()).filter(|&j| doc.sentences[j].kind == mtcheck::analysis::SentenceKind::Prose).collect();
-        for (&j, reading) in prose.iter().zip(checker.read(&doc, &prose)) {
+        for (j, reading) in checker.read_prose(&doc) {
             let mt_logit = reading.and_then(|r| r.mt_logit);
             serde_json::to_writer(&mut *out, &serde_json::json!({"record": i, "sentence": j, "mt_logit": mt_logit}))?;
             out.write_all(b"\n")?;

@@ -115,11 +115,9 @@ impl DeepChecker {
     pub fn check(&self, text: &str) -> Report {
         let doc = self.full.analyzer().analyze(text);
         let (report, evidence) = self.full.check_document(&doc);
-        let prose: Vec<usize> = (0..doc.sentences.len()).filter(|&i| doc.sentences[i].kind == SentenceKind::Prose).collect();
-        let readings = self.read(&doc, &prose);
         let mut sentences = report.sentences;
         // A sentence without a reading (never, short of a bug) keeps the full detector's verdict.
-        for (&i, reading) in prose.iter().zip(readings) {
+        for (i, reading) in self.read_prose(&doc) {
             let Some(reading) = reading else { continue };
             let s = &mut sentences[i];
             let tokens = &doc.sentences[i].tokens;
@@ -156,6 +154,13 @@ impl DeepChecker {
         let extras = [(q / (1.0 - q)).ln(), mean, max];
         let inputs = reading.pooled.iter().copied().chain(extras);
         self.model.calibration.quality(self.model.sentence_head.apply(inputs))
+    }
+
+    /// The encoder's reading of every prose sentence of `doc`: (sentence index, reading).
+    pub fn read_prose(&self, doc: &Document) -> Vec<(usize, Option<Reading>)> {
+        let prose: Vec<usize> = (0..doc.sentences.len()).filter(|&i| doc.sentences[i].kind == SentenceKind::Prose).collect();
+        let readings = self.read(doc, &prose);
+        prose.into_iter().zip(readings).collect()
     }
 
     /// The encoder's reading of sentences `which` of `doc`, in that order (None where the
