@@ -71,7 +71,8 @@ fn a_corrupt_or_foreign_weight_file_is_a_clear_error() {
 #[test]
 fn fine_tuning_writes_an_encoder_that_loads_with_its_mt_head() {
     use mtcheck::detect::deep::encoder::MtHead;
-    use mtcheck::train::encoder::{fine_tune, save, Example, FineTuneOptions};
+    use mtcheck::train::encoder::{fine_tune, Example, FineTuneOptions};
+    use mtcheck::train::encoder_file::save;
     let dir = default_model_dir();
     let weights = dir.join("encoder.safetensors");
     let encoder = Encoder::load(&weights).unwrap();

@@ -7,6 +7,7 @@
 pub mod damage;
 pub mod document;
 pub mod encoder;
+pub mod encoder_file;
 pub mod fast;
 pub mod fragments;
 pub mod full;
