@@ -2,12 +2,12 @@
 //! (P(garbled) of a word, binary cross-entropy, classes balanced), a sentence head (grade
 //! from the mean-pooled state, squared error) and an MT head (P(machine-translated) from the
 //! mean-pooled state, binary cross-entropy, classes balanced), on candle's autograd and AdamW: training stays
-//! in Rust, with no PyTorch to install. Writes the tuned layers as int8 in the weight file's
+//! in Rust, with no PyTorch to install. [`super::encoder_file`] writes the tuned layers as int8 in the weight file's
 //! format (scripts/build-encoder.py); `scripts/train-deep.py` then fits the shipped heads on
 //! the tuned encoder.
 
 use crate::analysis::Analyzer;
-use crate::detect::deep::encoder::{Encoder, MtHead, FORMAT, LAYER_TENSORS, MT_HEAD_BIAS, MT_HEAD_WEIGHT};
+use crate::detect::deep::encoder::{Encoder, MtHead};
 use crate::detect::deep::length_batches;
 use crate::detect::deep::wordpieces::{Pieces, WordPieces};
 use crate::error::{Error, Result};
@@ -15,8 +15,7 @@ use crate::io::eval_set::read_set;
 use crate::text::ByteSpan;
 use candle_core::{DType, Device, Tensor, Var, D};
 use candle_nn::optim::{AdamW, Optimizer, ParamsAdamW};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One training sentence: its word pieces, its words (piece positions, label 1 = garbled), its
 /// grade (z-scored, as MLQE's) and whether it is machine-translated, where known.
@@ -57,7 +56,8 @@ pub fn read_examples(options: &FineTuneOptions, analyzer: &Analyzer, pieces: &Wo
     let mut out = Vec::new();
     for path in &options.tagged {
         for record in read_set(path)? {
-            let (Some(tokens), Some(bad), Some(grade)) = (&record.tokens, &record.bad, record.human_quality) else {
+            // A set without grades (scripts/replaced-words-set.py) trains the token head only.
+            let (Some(tokens), Some(bad)) = (&record.tokens, &record.bad) else {
                 continue;
             };
             let encoded = pieces.encode(&record.text, max_length);
@@ -72,7 +72,7 @@ pub fn read_examples(options: &FineTuneOptions, analyzer: &Analyzer, pieces: &Wo
                     words.push((positions, label as f32));
                 }
             }
-            out.push(Example { ids: encoded.ids, words, grade: Some(grade as f32), is_mt: None });
+            out.push(Example { ids: encoded.ids, words, grade: record.human_quality.map(|g| g as f32), is_mt: None });
         }
     }
     for path in &options.labelled {
@@ -360,91 +360,4 @@ fn train_step(
 /// windows of 2,048 examples (little padding, still mixed sets).
 fn batches(examples: &[Example], order: &[usize], budget: usize) -> Vec<Vec<usize>> {
     order.chunks(2048).flat_map(|window| length_batches(window.to_vec(), |i| examples[i].ids.len(), budget, usize::MAX)).collect()
-}
-
-/// Writes the weight file: the embeddings of `original` as they are, the tuned layers
-/// quantized to int8 per row like scripts/build-encoder.py, and the MT head if one was trained
-/// (f32, [`MT_HEAD_WEIGHT`], [`MT_HEAD_BIAS`]).
-pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
-    let layers = &tuned.layers;
-    let bytes = std::fs::read(original).map_err(|e| Error::io(original, e))?;
-    let bad = |e: safetensors::SafeTensorError| Error::bad_model(original, format!("not a safetensors file ({e})"));
-    let tensors = safetensors::SafeTensors::deserialize(&bytes).map_err(bad)?;
-    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).map_err(bad)?;
-    let mut metadata: HashMap<String, String> = header.metadata().clone().unwrap_or_default();
-    if metadata.get("format").map(String::as_str) != Some(FORMAT) {
-        return Err(Error::bad_model(original, "not an encoder weight file"));
-    }
-    metadata.insert("layers".into(), layers.len().to_string());
-    metadata.insert("fine_tuned".into(), "mtcheck train encoder (src/train/encoder.rs)".into());
-    // (name, dtype, shape, little-endian bytes)
-    let mut entries: Vec<(String, safetensors::Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
-    for (name, view) in tensors.tensors() {
-        if name.starts_with("embeddings.") {
-            entries.push((name, view.dtype(), view.shape().to_vec(), view.data().to_vec()));
-        }
-    }
-    let failed = |e: candle_core::Error| Error::Training(format!("saving the encoder: {e}"));
-    for (l, weights) in layers.iter().enumerate() {
-        for (k, part) in LAYER_TENSORS.iter().enumerate() {
-            let (weight, bias) = (&weights[2 * k], &weights[2 * k + 1]);
-            let is_norm = part.ends_with("LayerNorm");
-            let pieces: Vec<(String, Tensor, Tensor)> = if *part == "attention.self.qkv" {
-                let width = bias.dim(0).map_err(failed)? / 3;
-                ["query", "key", "value"]
-                    .iter()
-                    .enumerate()
-                    .map(|(i, kind)| -> candle_core::Result<_> {
-                        Ok((format!("encoder.layer.{l}.attention.self.{kind}"), weight.narrow(0, i * width, width)?, bias.narrow(0, i * width, width)?))
-                    })
-                    .collect::<candle_core::Result<_>>()
-                    .map_err(failed)?
-            } else {
-                vec![(format!("encoder.layer.{l}.{part}"), weight.clone(), bias.clone())]
-            };
-            for (name, weight, bias) in pieces {
-                let le = |t: &Tensor| -> Result<Vec<u8>> {
-                    Ok(t.flatten_all().and_then(|t| t.to_vec1::<f32>()).map_err(failed)?.iter().flat_map(|v| v.to_le_bytes()).collect())
-                };
-                entries.push((format!("{name}.bias"), safetensors::Dtype::F32, bias.dims().to_vec(), le(&bias)?));
-                if is_norm {
-                    entries.push((format!("{name}.weight"), safetensors::Dtype::F32, weight.dims().to_vec(), le(&weight)?));
-                } else {
-                    let rows = weight.to_vec2::<f32>().map_err(failed)?;
-                    let (q, scales) = quantize_rows(&rows);
-                    entries.push((format!("{name}.weight.q8"), safetensors::Dtype::U8, weight.dims().to_vec(), q));
-                    let scales: Vec<u8> = scales.iter().flat_map(|v| v.to_le_bytes()).collect();
-                    entries.push((format!("{name}.weight.scale"), safetensors::Dtype::F32, vec![rows.len()], scales));
-                }
-            }
-        }
-    }
-    if let Some(head) = &tuned.mt_head {
-        let le = |values: &[f32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
-        entries.push((MT_HEAD_WEIGHT.into(), safetensors::Dtype::F32, vec![head.weights.len()], le(&head.weights)));
-        entries.push((MT_HEAD_BIAS.into(), safetensors::Dtype::F32, vec![1], le(&[head.bias])));
-    }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let views: Vec<(String, safetensors::tensor::TensorView)> = entries
-        .iter()
-        .map(|(name, dtype, shape, data)| {
-            safetensors::tensor::TensorView::new(*dtype, shape.clone(), data).map(|v| (name.clone(), v))
-        })
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| Error::Training(format!("saving the encoder: {e}")))?;
-    safetensors::serialize_to_file(views, Some(metadata), out)
-        .map_err(|e| Error::Training(format!("writing {}: {e}", out.display())))
-}
-
-/// int8 per row as scripts/build-encoder.py: q = round(w / s) + 128, s = max|w| / 127.
-fn quantize_rows(rows: &[Vec<f32>]) -> (Vec<u8>, Vec<f32>) {
-    let mut q = Vec::with_capacity(rows.len() * rows.first().map_or(0, Vec::len));
-    let mut scales = Vec::with_capacity(rows.len());
-    for row in rows {
-        let top = row.iter().fold(0f32, |m, v| m.max(v.abs()));
-        let scale = if top > 0.0 { top / 127.0 } else { 1.0 };
-        q.extend(row.iter().map(|v| ((v / scale).round().clamp(-127.0, 127.0) + 128.0) as u8));
-        scales.push(scale);
-    }
-    (q, scales)
 }
