@@ -5,7 +5,8 @@
 //! The rules look at the sentence and at the line it sits on; the structural ones (a short line
 //! without sentence punctuation, a `Label:` line) apply only when the document also has running
 //! prose, so that a one-line record (a crawl sentence, a title) is still judged as text.
-//! Phrases, e-mail lines and word lists (tag lists, menus) are furniture anywhere.
+//! Phrases, e-mail lines, word lists (tag lists, menus) and wordless lines are furniture
+//! anywhere.
 
 use crate::text::is_function_word;
 use crate::text::{ByteSpan, Lines};
@@ -61,7 +62,9 @@ pub fn is_boilerplate(text: &str, lines: &Lines, bytes: ByteSpan, has_prose: boo
         std::borrow::Cow::Borrowed(sentence)
     };
     let sentence = one_line.as_ref();
-    if PHRASES.is_match(sentence) || has_handle_or_email(sentence) || is_word_list(sentence) {
+    // A "sentence" without a letter or digit (a lone quote mark, a rule of dashes) is not prose.
+    let wordless = !sentence.chars().any(char::is_alphanumeric);
+    if wordless || PHRASES.is_match(sentence) || has_handle_or_email(sentence) || is_word_list(sentence) {
         return true;
     }
     if !has_prose {
@@ -178,6 +181,8 @@ mod tests {
         assert!(check(text, "Contact: press@example.org"));
         assert!(check(text, "Region: Asia"));
         assert!(!check(text, "The talks ended on Friday without an agreement, officials said."));
+        let rule = "The talks ended on Friday.\n* * *\nThey resume on Monday.";
+        assert!(check(rule, "* * *"), "a line without a word is not prose");
         let form = "The talks ended on Friday.\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *";
         assert!(check(form, "Your email address will not be published."));
         assert!(check(form, "Required fields are marked *"));

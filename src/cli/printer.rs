@@ -30,7 +30,7 @@ const GUTTER: usize = 7;
 pub fn legend(threshold: f32) -> String {
     format!(
         "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below {threshold:.2}; a little higher \
-         in a document called machine-translated), \
+         in a document called machine-translated, lower in one judged human), \
          yellow: borderline (within 0.10 above); [[garbled words]] (red in colour) in flagged sentences, \
          [?suspicious words?] (yellow, underlined) in the others; -- page furniture, not scored"
     )

@@ -33,12 +33,23 @@ pub struct TrainDocumentArgs {
     /// scripts/build-model.sh get 3 flagged sentences; reports/accuracy.md).
     #[arg(long, default_value_t = 0.61)]
     pub flag_below: f32,
+    /// The share of any set's human documents not called MT allowed a flagged sentence: in a
+    /// document judged human, sentences are flagged only below the line this sets.
+    #[arg(long, default_value_t = 0.03)]
+    pub human_flagged: f32,
 }
 
 pub fn train_document(args: TrainDocumentArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
     let checker = Checker::without_document_model(&dir)?;
-    let options = DocumentTrainOptions { sets: args.sets, l2: args.l2, human_called: args.human_called, flag_below: Some(args.flag_below) };
+    let options = DocumentTrainOptions {
+        sets: args.sets,
+        l2: args.l2,
+        human_called: args.human_called,
+        flag_below: Some(args.flag_below),
+        human_flagged: Some(args.human_flagged),
+        threshold: checker.threshold(),
+    };
     let model = train(&checker, &options, &|message| eprintln!("{message}"))?;
     let out = args.output.unwrap_or_else(|| dir.join(DOCUMENT_FILE));
     model.save(&out)?;

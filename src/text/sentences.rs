@@ -120,6 +120,16 @@ fn push_one(text: &str, range: Range<usize>, out: &mut Vec<ByteSpan>) {
     }
     let start = range.start + trimmed_start;
     let span = ByteSpan::new(start, start + trimmed.len());
+    // Punctuation alone right after a sentence on its line is that sentence's end: sentencex
+    // reads the closing quote of `with."` at a line's end as the next sentence's opening one,
+    // which left a sentence `"` (scored as prose, and low).
+    if let Some(last) = out.last_mut() {
+        let same_line = last.end <= span.start && !text[last.end..span.start].contains('\n');
+        if same_line && !trimmed.chars().any(char::is_alphanumeric) {
+            last.end = span.end;
+            return;
+        }
+    }
     if out.last().is_none_or(|last| last.end <= span.start) {
         out.push(span);
     }
@@ -128,6 +138,15 @@ fn push_one(text: &str, range: Range<usize>, out: &mut Vec<ByteSpan>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closing_quote_at_a_line_end_stays_with_its_sentence() {
+        let text = "He said: \"Visitors choose. They engage with.\"\nThe next line starts here.";
+        let got: Vec<&str> = sentence_spans(text).iter().map(|s| &text[*s]).collect();
+        assert!(got.iter().all(|s| s.chars().any(char::is_alphanumeric)), "{got:?}");
+        assert!(got.iter().any(|s| s.ends_with("with.\"")), "{got:?}");
+        assert_eq!(got.last(), Some(&"The next line starts here."));
+    }
 
     #[test]
     fn long_texts_are_cut_into_pieces_at_line_breaks_then_sentence_ends() {

@@ -6,9 +6,12 @@
 //! enough to write here (about 30 lines) rather than pull in a machine-learning crate and its
 //! linear-algebra backend for it. Each set weighs the same and, within it, each class; then
 //! the line moves up until at most `human_called` of any set's human documents reach P 0.5,
-//! so that clean text of every source stays clean.
+//! so that clean text of every source stays clean. Last, the sentence line of documents judged
+//! human ([`DocumentModel::flag_human_below`]) goes down until at most `human_flagged` of any
+//! set's human documents below P 0.5 have a sentence under it.
 
 use crate::detect::full::document::{signal_names, DocumentModel, FORMAT};
+use crate::analysis::SentenceKind;
 use crate::detect::full::Checker;
 use crate::error::{Error, Result};
 use crate::eval::metrics::auc;
@@ -25,28 +28,44 @@ pub struct DocumentTrainOptions {
     pub human_called: f32,
     /// The sentence line in documents called MT ([`DocumentModel::flag_below`]).
     pub flag_below: Option<f32>,
+    /// The share of any set's human documents not called MT allowed a flagged sentence (sets
+    /// [`DocumentModel::flag_human_below`]; None: no such line).
+    pub human_flagged: Option<f32>,
+    /// The checker's own flag line: the human line is never above it.
+    pub threshold: f32,
 }
 
-/// The documents' mean signals and labels (documents too short to judge are left out).
-pub fn document_rows(checker: &Checker, path: &std::path::Path) -> Result<(Vec<Vec<f32>>, Vec<bool>)> {
+/// One labelled document: its mean signals, whether it is MT, and its lowest prose quality.
+struct Row {
+    means: Vec<f32>,
+    is_mt: bool,
+    lowest: f32,
+}
+
+/// The labelled documents of a set (documents too short to judge are left out).
+fn document_rows(checker: &Checker, path: &std::path::Path) -> Result<Vec<Row>> {
     let records = read_set(path)?;
-    let rows: Vec<Option<(Vec<f32>, bool)>> = records
+    let rows: Vec<Option<Row>> = records
         .par_iter()
         .map(|r| {
             let label = r.is_mt?;
-            let (_, evidence) = checker.check_with_evidence(&r.text);
-            Some((evidence.means()?, label == 1))
+            let (report, evidence) = checker.check_with_evidence(&r.text);
+            let prose = report.sentences.iter().filter(|s| s.kind == SentenceKind::Prose);
+            let lowest = prose.map(|s| s.quality).fold(f32::INFINITY, f32::min);
+            Some(Row { means: evidence.means()?, is_mt: label == 1, lowest })
         })
         .collect();
-    Ok(rows.into_iter().flatten().unzip())
+    Ok(rows.into_iter().flatten().collect())
 }
 
 /// Fits the document model; `log` hears the data sizes and the fit.
 pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&str)) -> Result<DocumentModel> {
-    let (mut rows, mut labels, mut weights, mut set_of) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut rows, mut labels, mut lowest, mut weights, mut set_of) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut sizes = Vec::new();
     for (k, path) in options.sets.iter().enumerate() {
-        let (r, l) = document_rows(checker, path)?;
+        let documents = document_rows(checker, path)?;
+        lowest.extend(documents.iter().map(|d| d.lowest));
+        let (r, l): (Vec<Vec<f32>>, Vec<bool>) = documents.into_iter().map(|d| (d.means, d.is_mt)).unzip();
         let mt = l.iter().filter(|&&m| m).count();
         let human = l.len() - mt;
         log(&format!("{}: {} documents ({mt} MT, {human} human)", path.display(), l.len()));
@@ -84,6 +103,7 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
         weights: coefficients,
         bias,
         flag_below: options.flag_below,
+        flag_human_below: None,
         provenance: serde_json::Value::Null,
     };
     // The line: up to the highest of the sets' (1 − human_called) quantiles of human P(MT).
@@ -99,11 +119,28 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
         .min(1.0 - 1e-6);
     let shift = (line / (1.0 - line)).ln() as f32;
     model.bias -= shift;
+    // The human line: the lowest of the sets' `human_flagged` quantiles of the lowest prose
+    // quality of their human documents below P 0.5.
+    model.flag_human_below = options.human_flagged.map(|share| {
+        (0..options.sets.len())
+            .filter_map(|k| {
+                let mut human: Vec<f32> = (0..rows.len())
+                    .filter(|&i| set_of[i] == k && !labels[i] && model.probability(&rows[i]) < 0.5)
+                    .map(|i| lowest[i])
+                    .collect();
+                human.sort_by(f32::total_cmp);
+                human.get((share as f64 * human.len() as f64).floor() as usize).copied()
+            })
+            .fold(options.threshold, f32::min)
+    });
+    if let Some(line) = model.flag_human_below {
+        log(&format!("in documents judged human, sentences are flagged below {line:.3}"));
+    }
     let train_auc = auc(&scores, &labels);
     log(&format!("trained on {} documents ({mt} MT): training AUC {train_auc:.3}; line moved up by {shift:.2} in logit", labels.len()));
     model.provenance = serde_json::json!({
         "sets": sizes, "l2": options.l2, "training_auc": train_auc,
-        "human_called": options.human_called, "line_shift": shift,
+        "human_called": options.human_called, "line_shift": shift, "human_flagged": options.human_flagged,
     });
     Ok(model)
 }

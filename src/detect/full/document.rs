@@ -74,6 +74,12 @@ pub struct DocumentModel {
     /// too (the evidence is the document's; without it, the span gate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag_below: Option<f32>,
+    /// In a document judged and not called machine-translated, prose sentences are flagged only
+    /// below this quality (under the checker's own line): the verdict is evidence for each of
+    /// its sentences too, and one odd sentence in clean text is mostly a quote, a transcript
+    /// line or a headline, not MT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag_human_below: Option<f32>,
     /// What it was trained on and how well it did: for the model card.
     pub provenance: serde_json::Value,
 }
@@ -100,7 +106,7 @@ impl DocumentModel {
         if !finite(&model.mean)
             || !finite(&model.weights)
             || !model.bias.is_finite()
-            || model.flag_below.is_some_and(|f| !(0.0..=1.0).contains(&f))
+            || [model.flag_below, model.flag_human_below].iter().flatten().any(|f| !(0.0..=1.0).contains(f))
             || model.scale.iter().any(|&s| !s.is_finite() || s <= 0.0)
         {
             return Err(Error::bad_model(
@@ -155,6 +161,7 @@ mod tests {
             weights,
             bias: 0.0,
             flag_below: Some(0.6),
+            flag_human_below: Some(0.3),
             provenance: serde_json::Value::Null,
         }
     }
@@ -206,6 +213,10 @@ mod tests {
         assert!(DocumentModel::load(&path).unwrap_err().to_string().contains("scales"));
         let mut bad = model();
         bad.flag_below = Some(1.5);
+        bad.save(&path).unwrap();
+        assert!(DocumentModel::load(&path).unwrap_err().to_string().contains("flag line"));
+        let mut bad = model();
+        bad.flag_human_below = Some(-0.1);
         bad.save(&path).unwrap();
         assert!(DocumentModel::load(&path).unwrap_err().to_string().contains("flag line"));
         std::fs::write(&path, b"{\"format\": 3").unwrap();
