@@ -35,7 +35,8 @@ fn deep_reports_keep_the_full_detectors_sentences() {
 fn odd_input_gets_a_report_not_a_panic() {
     let long_word = "x".repeat(5_000);
     let many_pieces = "Zzyzx qwfp ".repeat(400);
-    for text in ["", " \n\n ", "\u{0}\u{1}\u{7f}", "¿¡😀 ∑∫ 中文 العربية", long_word.as_str(), many_pieces.as_str()] {
+    for text in ["", " \n\n ", "\u{0}\u{1}\u{7f}", "¿¡😀 ∑∫ 中文 العربية", long_word.as_str(), many_pieces.as_str()]
+    {
         let report = deep().check(text);
         assert!((0.0..=1.0).contains(&report.quality), "{text:?}");
     }
@@ -64,7 +65,8 @@ fn a_broken_deep_model_is_a_clear_error() {
     assert!(open_error(corrupt.path()).contains("deep.json"));
     let escaping = model_copy(|d| {
         let text = std::fs::read_to_string(d.join("deep.json")).unwrap();
-        std::fs::write(d.join("deep.json"), text.replace("\"encoder.safetensors\"", "\"../encoder.safetensors\"")).unwrap();
+        std::fs::write(d.join("deep.json"), text.replace("\"encoder.safetensors\"", "\"../encoder.safetensors\""))
+            .unwrap();
     });
     assert!(open_error(escaping.path()).contains("not a plain file name"));
     let no_encoder = model_copy(|d| std::fs::remove_file(d.join("encoder.safetensors")).unwrap());

@@ -119,7 +119,10 @@ fn fine_tuning_writes_an_encoder_that_loads_with_its_mt_head() {
     // The layers come back as int8: equal to the tuned ones within a quantization step.
     for (l, layer) in tuned.layers.iter().enumerate() {
         for (tuned_tensor, read) in layer.iter().zip(loaded.layer_weights(l)) {
-            let (a, b) = (tuned_tensor.flatten_all().unwrap().to_vec1::<f32>().unwrap(), read.flatten_all().unwrap().to_vec1::<f32>().unwrap());
+            let (a, b) = (
+                tuned_tensor.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+                read.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+            );
             let top = a.iter().fold(0f32, |m, v| m.max(v.abs()));
             assert!(max_difference(&a, &b) <= top / 127.0 + 1e-6, "layer {l}");
         }

@@ -5,10 +5,10 @@
 
 use mtcheck::detect::full::Checker as FullChecker;
 use mtcheck::detect::{Detector, Settings};
-use mtcheck::DeepChecker;
 use mtcheck::filter::annotate::annotation;
 use mtcheck::filter::{Rules, Scores};
 use mtcheck::report::Report;
+use mtcheck::DeepChecker;
 use mtcheck::FastChecker;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};

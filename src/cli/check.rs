@@ -108,8 +108,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
     let settings = Settings { threshold: args.threshold, ..Settings::default() };
     let kind = if args.deep { DetectorKind::Deep } else { DetectorKind::Full };
-    let checker = detect::open(kind, &dir, settings)
-        .with_context(|| format!("loading the model in {}", dir.display()))?;
+    let checker =
+        detect::open(kind, &dir, settings).with_context(|| format!("loading the model in {}", dir.display()))?;
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,

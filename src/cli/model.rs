@@ -2,11 +2,11 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use mtcheck::detect::fast::FastScorer;
 use mtcheck::detect::deep::{encoder::Encoder, heads::DeepModel};
+use mtcheck::detect::fast::FastScorer;
 use mtcheck::model_dir::{
-    default_model_dir, DEEP_FILE, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, SCORER_FOREST_FILE, TOKENIZER_FILE,
-    TOPICS_FILE,
+    default_model_dir, DEEP_FILE, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, SCORER_FOREST_FILE,
+    TOKENIZER_FILE, TOPICS_FILE,
 };
 use mtcheck::Checker;
 use std::io::Write;

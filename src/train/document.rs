@@ -10,8 +10,8 @@
 //! human ([`DocumentModel::flag_human_below`]) goes down until at most `human_flagged` of any
 //! set's human documents below P 0.5 have a sentence under it.
 
-use crate::detect::full::document::{signal_names, DocumentModel, FORMAT};
 use crate::analysis::SentenceKind;
+use crate::detect::full::document::{signal_names, DocumentModel, FORMAT};
 use crate::detect::full::Checker;
 use crate::error::{Error, Result};
 use crate::eval::metrics::auc;
@@ -60,7 +60,8 @@ fn document_rows(checker: &Checker, path: &std::path::Path) -> Result<Vec<Row>> 
 
 /// Fits the document model; `log` hears the data sizes and the fit.
 pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&str)) -> Result<DocumentModel> {
-    let (mut rows, mut labels, mut lowest, mut weights, mut set_of) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut rows, mut labels, mut lowest, mut weights, mut set_of) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut sizes = Vec::new();
     for (k, path) in options.sets.iter().enumerate() {
         let documents = document_rows(checker, path)?;
@@ -110,7 +111,8 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
     let scores: Vec<f64> = rows.iter().map(|r| model.probability(r) as f64).collect();
     let line = (0..options.sets.len())
         .filter_map(|k| {
-            let mut human: Vec<f64> = (0..rows.len()).filter(|&i| set_of[i] == k && !labels[i]).map(|i| scores[i]).collect();
+            let mut human: Vec<f64> =
+                (0..rows.len()).filter(|&i| set_of[i] == k && !labels[i]).map(|i| scores[i]).collect();
             human.sort_by(f64::total_cmp);
             let at = ((1.0 - options.human_called as f64) * human.len() as f64).ceil() as usize;
             human.get(at.min(human.len().saturating_sub(1))).copied()
@@ -137,7 +139,10 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
         log(&format!("in documents judged human, sentences are flagged below {line:.3}"));
     }
     let train_auc = auc(&scores, &labels);
-    log(&format!("trained on {} documents ({mt} MT): training AUC {train_auc:.3}; line moved up by {shift:.2} in logit", labels.len()));
+    log(&format!(
+        "trained on {} documents ({mt} MT): training AUC {train_auc:.3}; line moved up by {shift:.2} in logit",
+        labels.len()
+    ));
     model.provenance = serde_json::json!({
         "sets": sizes, "l2": options.l2, "training_auc": train_auc,
         "human_called": options.human_called, "line_shift": shift, "human_flagged": options.human_flagged,

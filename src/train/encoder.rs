@@ -52,7 +52,12 @@ pub struct FineTuneOptions {
 
 /// Reads the examples: tagged sets (tokens found in the text in order) and clean text split
 /// and tokenized by `analyzer` (its words).
-pub fn read_examples(options: &FineTuneOptions, analyzer: &Analyzer, pieces: &WordPieces, max_length: usize) -> Result<Vec<Example>> {
+pub fn read_examples(
+    options: &FineTuneOptions,
+    analyzer: &Analyzer,
+    pieces: &WordPieces,
+    max_length: usize,
+) -> Result<Vec<Example>> {
     let mut out = Vec::new();
     for path in &options.tagged {
         for record in read_set(path)? {
@@ -79,7 +84,12 @@ pub fn read_examples(options: &FineTuneOptions, analyzer: &Analyzer, pieces: &Wo
         for record in read_set(path)? {
             let Some(is_mt) = record.is_mt else { continue };
             let encoded = pieces.encode(&record.text, max_length);
-            out.push(Example { ids: encoded.ids, words: Vec::new(), grade: None, is_mt: Some(f32::from(is_mt.min(1))) });
+            out.push(Example {
+                ids: encoded.ids,
+                words: Vec::new(),
+                grade: None,
+                is_mt: Some(f32::from(is_mt.min(1))),
+            });
         }
     }
     for path in &options.clean {
@@ -97,7 +107,12 @@ pub fn read_examples(options: &FineTuneOptions, analyzer: &Analyzer, pieces: &Wo
                     .tokens
                     .iter()
                     .filter(|t| t.is_word())
-                    .map(|t| positions_of(&encoded, ByteSpan::new(t.bytes.start - sentence.bytes.start, t.bytes.end - sentence.bytes.start)))
+                    .map(|t| {
+                        positions_of(
+                            &encoded,
+                            ByteSpan::new(t.bytes.start - sentence.bytes.start, t.bytes.end - sentence.bytes.start),
+                        )
+                    })
                     .filter(|p| !p.is_empty())
                     .map(|p| (p, 0.0))
                     .collect();
@@ -173,7 +188,8 @@ impl Trainable {
                     .contiguous()
             };
             let (q, k, v) = (split(0)?, split(1)?, split(2)?);
-            let scores = (q.matmul(&k.t()?.contiguous()?)? / (head_size as f64).sqrt())?.broadcast_add(attention_bias)?;
+            let scores =
+                (q.matmul(&k.t()?.contiguous()?)? / (head_size as f64).sqrt())?.broadcast_add(attention_bias)?;
             let weights = candle_nn::ops::softmax(&scores, D::Minus1)?;
             let context = weights.matmul(&v)?.transpose(1, 2)?.contiguous()?.reshape((size, length, hidden))?;
             let attended = layer_norm(&(linear(&context, &w[2], &w[3])? + &x)?, &w[4], &w[5])?;
@@ -184,7 +200,10 @@ impl Trainable {
     }
 
     fn head_vars(&self) -> Vec<Var> {
-        [&self.token_head, &self.sentence_head, &self.mt_head].iter().flat_map(|(w, b)| [w.clone(), b.clone()]).collect()
+        [&self.token_head, &self.sentence_head, &self.mt_head]
+            .iter()
+            .flat_map(|(w, b)| [w.clone(), b.clone()])
+            .collect()
     }
 }
 
@@ -216,9 +235,11 @@ pub fn fine_tune(
         AdamW::new(model.head_vars(), params(options.head_learning_rate)).map_err(failed)?,
     ];
     // Classes balanced: each garbled word weighs (OK words / garbled words).
-    let (bad, total) = examples.iter().flat_map(|e| &e.words).fold((0f64, 0f64), |(b, t), (_, l)| (b + *l as f64, t + 1.0));
+    let (bad, total) =
+        examples.iter().flat_map(|e| &e.words).fold((0f64, 0f64), |(b, t), (_, l)| (b + *l as f64, t + 1.0));
     let bad_weight = ((total - bad) / bad.max(1.0)) as f32;
-    let (machine, labelled) = examples.iter().filter_map(|e| e.is_mt).fold((0f64, 0f64), |(m, t), l| (m + l as f64, t + 1.0));
+    let (machine, labelled) =
+        examples.iter().filter_map(|e| e.is_mt).fold((0f64, 0f64), |(m, t), l| (m + l as f64, t + 1.0));
     // No MT head without both classes (the loss would only push every sentence one way).
     let machine_weight = (machine > 0.0 && machine < labelled).then(|| ((labelled - machine) / machine) as f32);
     let weights = ClassWeights { bad: bad_weight, machine: machine_weight };
@@ -237,7 +258,8 @@ pub fn fine_tune(
             order.swap(i, (rng % (i as u64 + 1)) as usize);
         }
         for batch in batches(examples, &order, options.batch_pieces) {
-            let losses = train_step(&model, &mut optimizers, encoder, examples, &batch, weights, options).map_err(failed)?;
+            let losses =
+                train_step(&model, &mut optimizers, encoder, examples, &batch, weights, options).map_err(failed)?;
             step += 1;
             if step % 20 == 0 {
                 report(step, steps, losses);
@@ -359,5 +381,8 @@ fn train_step(
 /// `order` cut into batches of at most `budget` padded pieces, sorted by length within
 /// windows of 2,048 examples (little padding, still mixed sets).
 fn batches(examples: &[Example], order: &[usize], budget: usize) -> Vec<Vec<usize>> {
-    order.chunks(2048).flat_map(|window| length_batches(window.to_vec(), |i| examples[i].ids.len(), budget, usize::MAX)).collect()
+    order
+        .chunks(2048)
+        .flat_map(|window| length_batches(window.to_vec(), |i| examples[i].ids.len(), budget, usize::MAX))
+        .collect()
 }

@@ -41,7 +41,11 @@ pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
                     .iter()
                     .enumerate()
                     .map(|(i, kind)| -> candle_core::Result<_> {
-                        Ok((format!("encoder.layer.{l}.attention.self.{kind}"), weight.narrow(0, i * width, width)?, bias.narrow(0, i * width, width)?))
+                        Ok((
+                            format!("encoder.layer.{l}.attention.self.{kind}"),
+                            weight.narrow(0, i * width, width)?,
+                            bias.narrow(0, i * width, width)?,
+                        ))
                     })
                     .collect::<candle_core::Result<_>>()
                     .map_err(failed)?
@@ -50,11 +54,21 @@ pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
             };
             for (name, weight, bias) in pieces {
                 let le = |t: &Tensor| -> Result<Vec<u8>> {
-                    Ok(t.flatten_all().and_then(|t| t.to_vec1::<f32>()).map_err(failed)?.iter().flat_map(|v| v.to_le_bytes()).collect())
+                    Ok(t.flatten_all()
+                        .and_then(|t| t.to_vec1::<f32>())
+                        .map_err(failed)?
+                        .iter()
+                        .flat_map(|v| v.to_le_bytes())
+                        .collect())
                 };
                 entries.push((format!("{name}.bias"), safetensors::Dtype::F32, bias.dims().to_vec(), le(&bias)?));
                 if is_norm {
-                    entries.push((format!("{name}.weight"), safetensors::Dtype::F32, weight.dims().to_vec(), le(&weight)?));
+                    entries.push((
+                        format!("{name}.weight"),
+                        safetensors::Dtype::F32,
+                        weight.dims().to_vec(),
+                        le(&weight)?,
+                    ));
                 } else {
                     let rows = weight.to_vec2::<f32>().map_err(failed)?;
                     let (q, scales) = quantize_rows(&rows);

@@ -86,7 +86,8 @@ impl Encoder {
         // SAFETY: model files are not modified while mtcheck runs (as for the LM).
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
         let bytes = ModelBytes::Mapped(map);
-        let not_safetensors = |e: safetensors::SafeTensorError| Error::bad_model(path, format!("not a safetensors file ({e})"));
+        let not_safetensors =
+            |e: safetensors::SafeTensorError| Error::bad_model(path, format!("not a safetensors file ({e})"));
         let (_, header) = SafeTensors::read_metadata(&bytes).map_err(not_safetensors)?;
         let metadata = header.metadata().clone().unwrap_or_default();
         if metadata.get("format").map(String::as_str) != Some(FORMAT) {
@@ -106,10 +107,17 @@ impl Encoder {
         let tensors = SafeTensors::deserialize(&bytes).map_err(not_safetensors)?;
         let weights = Weights { tensors, path, hidden, base: bytes.as_ptr() as usize };
         let norm = |name: &str| -> Result<LayerNorm> {
-            Ok(LayerNorm::new(weights.vector(&format!("{name}.weight"))?, weights.vector(&format!("{name}.bias"))?, eps))
+            Ok(LayerNorm::new(
+                weights.vector(&format!("{name}.weight"))?,
+                weights.vector(&format!("{name}.bias"))?,
+                eps,
+            ))
         };
         let linear = |name: &str| -> Result<Linear> {
-            Ok(Linear::new(weights.matrix(&[&format!("{name}.weight")])?, Some(weights.vector(&format!("{name}.bias"))?)))
+            Ok(Linear::new(
+                weights.matrix(&[&format!("{name}.weight")])?,
+                Some(weights.vector(&format!("{name}.bias"))?),
+            ))
         };
         let mut layers = Vec::new();
         for l in 0..layer_count.min(wanted) {
@@ -349,7 +357,11 @@ impl<'a> Weights<'a> {
         if view.dtype() != dtype || view.shape().len() != rank {
             return Err(Error::bad_model(
                 self.path,
-                format!("encoder weights: '{name}' is {:?} {:?}, expected {dtype:?} of rank {rank}", view.dtype(), view.shape()),
+                format!(
+                    "encoder weights: '{name}' is {:?} {:?}, expected {dtype:?} of rank {rank}",
+                    view.dtype(),
+                    view.shape()
+                ),
             ));
         }
         Ok(view)
@@ -393,9 +405,13 @@ impl<'a> Weights<'a> {
             let scales = little_endian_f32s(scales.data());
             let start = values.len();
             values.resize(start + r * c, 0f32);
-            values[start..].par_chunks_mut(c.max(1)).zip(q.data().par_chunks(c.max(1))).zip(scales.par_iter()).for_each(
-                |((out, q), &scale)| out.iter_mut().zip(q).for_each(|(o, &q)| *o = (q as f32 - 128.0) * scale),
-            );
+            values[start..]
+                .par_chunks_mut(c.max(1))
+                .zip(q.data().par_chunks(c.max(1)))
+                .zip(scales.par_iter())
+                .for_each(|((out, q), &scale)| {
+                    out.iter_mut().zip(q).for_each(|(o, &q)| *o = (q as f32 - 128.0) * scale)
+                });
             rows += r;
         }
         Tensor::from_vec(values, (rows, columns.unwrap_or(0)), &Device::Cpu).map_err(candle_error(self.path))
@@ -414,7 +430,9 @@ mod tests {
     #[test]
     fn gelu_matches_the_erf_form() {
         // x·Φ(x), Φ the standard normal CDF (values to 7 digits).
-        for (x, expected) in [(0.0, 0.0), (1.0, 0.841_344_7), (-1.0, -0.158_655_3), (3.0, 2.995_950_2), (-4.0, -0.000_126_7)] {
+        for (x, expected) in
+            [(0.0, 0.0), (1.0, 0.841_344_7), (-1.0, -0.158_655_3), (3.0, 2.995_950_2), (-4.0, -0.000_126_7)]
+        {
             assert!((gelu(x) - expected).abs() < 1e-6, "gelu({x}) = {}, expected {expected}", gelu(x));
         }
     }

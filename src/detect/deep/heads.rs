@@ -91,7 +91,8 @@ impl DeepModel {
         if !finite(&self.token_head.weights) || !finite(&self.sentence_head.weights) || self.layer == 0 {
             return bad("non-finite weights or layer 0".into());
         }
-        if !(self.calibration.scale.is_finite() && self.calibration.scale > 0.0 && self.calibration.center.is_finite()) {
+        if !(self.calibration.scale.is_finite() && self.calibration.scale > 0.0 && self.calibration.center.is_finite())
+        {
             return bad(format!("calibration scale {} must be positive", self.calibration.scale));
         }
         Ok(())

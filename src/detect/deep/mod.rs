@@ -158,7 +158,8 @@ impl DeepChecker {
 
     /// The encoder's reading of every prose sentence of `doc`: (sentence index, reading).
     pub fn read_prose(&self, doc: &Document) -> Vec<(usize, Option<Reading>)> {
-        let prose: Vec<usize> = (0..doc.sentences.len()).filter(|&i| doc.sentences[i].kind == SentenceKind::Prose).collect();
+        let prose: Vec<usize> =
+            (0..doc.sentences.len()).filter(|&i| doc.sentences[i].kind == SentenceKind::Prose).collect();
         let readings = self.read(doc, &prose);
         prose.into_iter().zip(readings).collect()
     }
@@ -246,7 +247,12 @@ fn batches(pieces: &[Pieces]) -> Vec<Vec<usize>> {
 /// `items` sorted by `length` and cut into batches of at most `budget` padded pieces (the
 /// longest item's length times the batch size) and at most `most` items. Shared by inference
 /// and fine-tuning (src/train/encoder.rs).
-pub(crate) fn length_batches(mut items: Vec<usize>, length: impl Fn(usize) -> usize, budget: usize, most: usize) -> Vec<Vec<usize>> {
+pub(crate) fn length_batches(
+    mut items: Vec<usize>,
+    length: impl Fn(usize) -> usize,
+    budget: usize,
+    most: usize,
+) -> Vec<Vec<usize>> {
     items.sort_by_key(|&i| length(i));
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut batch: Vec<usize> = Vec::new();

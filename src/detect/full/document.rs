@@ -56,7 +56,8 @@ impl Evidence {
 
     /// The mean of each signal (None below [`MIN_SENTENCES`]).
     pub fn means(&self) -> Option<Vec<f32>> {
-        (self.sentences >= MIN_SENTENCES).then(|| self.sums.iter().map(|s| (s / self.sentences as f64) as f32).collect())
+        (self.sentences >= MIN_SENTENCES)
+            .then(|| self.sums.iter().map(|s| (s / self.sentences as f64) as f32).collect())
     }
 }
 
