@@ -126,12 +126,10 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
     model.flag_human_below = options.human_flagged.map(|share| {
         (0..options.sets.len())
             .filter_map(|k| {
-                let mut human: Vec<f32> = (0..rows.len())
+                let human = (0..rows.len())
                     .filter(|&i| set_of[i] == k && !labels[i] && model.probability(&rows[i]) < 0.5)
-                    .map(|i| lowest[i])
-                    .collect();
-                human.sort_by(f32::total_cmp);
-                human.get((share as f64 * human.len() as f64).floor() as usize).copied()
+                    .map(|i| lowest[i]);
+                line_under_share(human.collect(), share)
             })
             .fold(options.threshold, f32::min)
     });
@@ -148,6 +146,13 @@ pub fn train(checker: &Checker, options: &DocumentTrainOptions, log: &dyn Fn(&st
         "human_called": options.human_called, "line_shift": shift, "human_flagged": options.human_flagged,
     });
     Ok(model)
+}
+
+/// The highest line with at most `share` of `values` below it (None for no values).
+fn line_under_share(mut values: Vec<f32>, share: f32) -> Option<f32> {
+    values.sort_by(f32::total_cmp);
+    // (The small addition keeps 0.03 × 100 at 3 despite f32 rounding.)
+    values.get((f64::from(share) * values.len() as f64 + 1e-6).floor() as usize).copied()
 }
 
 /// Weighted, L2-penalized logistic regression by full-batch gradient descent on standardized
@@ -177,6 +182,15 @@ fn fit_logistic(xs: &[Vec<f32>], labels: &[bool], weights: &[f32], l2: f32) -> (
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_human_line_leaves_at_most_the_share_below_it() {
+        let values: Vec<f32> = (0..100).rev().map(|i| i as f32 / 100.0).collect();
+        let line = line_under_share(values.clone(), 0.03).unwrap();
+        assert_eq!(values.iter().filter(|&&v| v < line).count(), 3);
+        assert_eq!(line_under_share(vec![0.4], 0.03), Some(0.4));
+        assert_eq!(line_under_share(Vec::new(), 0.03), None);
+    }
 
     #[test]
     fn logistic_fit_separates_a_separable_signal_and_ignores_noise() {

@@ -157,8 +157,8 @@ impl Checker {
     /// through (measured on held-out round-trip documents: 25% of them had 3 flagged sentences
     /// at the clean line; 79% of held-out Wikipedia round trips have 3 at 0.61). In a document
     /// judged and not called machine-translated, only sentences below the model's lower
-    /// `flag_human_below` line stay flagged (measured on held-out Wikipedia originals: 9.5% had
-    /// a flagged sentence at the checker's line, 4% at 0.29; reports/accuracy.md).
+    /// `flag_human_below` line stay flagged (measured on held-out Wikipedia originals: 9.7% had
+    /// a flagged sentence at the checker's line, 4.1% with the line at 0.268; reports/accuracy.md).
     pub fn check(&self, text: &str) -> Report {
         let (mut report, evidence) = self.check_with_evidence(text);
         report.p_mt = self.document.as_ref().and_then(|d| d.p_mt(&evidence));
