@@ -14,8 +14,8 @@ use std::time::Instant;
 
 #[derive(Args)]
 pub struct TrainEncoderArgs {
-    /// Graded sets with word tags (mtcheck-eval v1 with `tokens`, `bad`, `human_quality`:
-    /// the MLQE-PE train files).
+    /// Sets with word tags (mtcheck-eval v1 with `tokens`, `bad` and, for the sentence head,
+    /// `human_quality`: the MLQE-PE train files; scripts/replaced-words-set.py's swaps).
     #[arg(long, num_args = 1..)]
     pub tagged: Vec<PathBuf>,
     /// Clean human text: JSONL (`text`) or a paragraph a line; every word counts as OK.

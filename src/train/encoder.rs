@@ -1,10 +1,10 @@
 //! Fine-tunes the encoder's transformer layers (the embeddings stay frozen) with a token head
 //! (P(garbled) of a word, binary cross-entropy, classes balanced), a sentence head (grade
 //! from the mean-pooled state, squared error) and an MT head (P(machine-translated) from the
-//! mean-pooled state, binary cross-entropy, classes balanced), on candle's autograd and AdamW: training stays
-//! in Rust, with no PyTorch to install. [`super::encoder_file`] writes the tuned layers as int8 in the weight file's
-//! format (scripts/build-encoder.py); `scripts/train-deep.py` then fits the shipped heads on
-//! the tuned encoder.
+//! mean-pooled state, binary cross-entropy, classes balanced), on candle's autograd and AdamW:
+//! training stays in Rust, with no PyTorch to install. [`super::encoder_file`] writes the tuned
+//! layers as int8 in the weight file's format (scripts/build-encoder.py);
+//! `scripts/train-deep.py` then fits the shipped heads on the tuned encoder.
 
 use crate::analysis::Analyzer;
 use crate::detect::deep::encoder::{Encoder, MtHead};
