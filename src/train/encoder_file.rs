@@ -54,12 +54,7 @@ pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
             };
             for (name, weight, bias) in pieces {
                 let le = |t: &Tensor| -> Result<Vec<u8>> {
-                    Ok(t.flatten_all()
-                        .and_then(|t| t.to_vec1::<f32>())
-                        .map_err(failed)?
-                        .iter()
-                        .flat_map(|v| v.to_le_bytes())
-                        .collect())
+                    Ok(f32_bytes(&t.flatten_all().and_then(|t| t.to_vec1::<f32>()).map_err(failed)?))
                 };
                 entries.push((format!("{name}.bias"), safetensors::Dtype::F32, bias.dims().to_vec(), le(&bias)?));
                 if is_norm {
@@ -73,16 +68,16 @@ pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
                     let rows = weight.to_vec2::<f32>().map_err(failed)?;
                     let (q, scales) = quantize_rows(&rows);
                     entries.push((format!("{name}.weight.q8"), safetensors::Dtype::U8, weight.dims().to_vec(), q));
-                    let scales: Vec<u8> = scales.iter().flat_map(|v| v.to_le_bytes()).collect();
+                    let scales = f32_bytes(&scales);
                     entries.push((format!("{name}.weight.scale"), safetensors::Dtype::F32, vec![rows.len()], scales));
                 }
             }
         }
     }
     if let Some(head) = &tuned.mt_head {
-        let le = |values: &[f32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
-        entries.push((MT_HEAD_WEIGHT.into(), safetensors::Dtype::F32, vec![head.weights.len()], le(&head.weights)));
-        entries.push((MT_HEAD_BIAS.into(), safetensors::Dtype::F32, vec![1], le(&[head.bias])));
+        let weights = f32_bytes(&head.weights);
+        entries.push((MT_HEAD_WEIGHT.into(), safetensors::Dtype::F32, vec![head.weights.len()], weights));
+        entries.push((MT_HEAD_BIAS.into(), safetensors::Dtype::F32, vec![1], f32_bytes(&[head.bias])));
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let views: Vec<(String, safetensors::tensor::TensorView)> = entries
@@ -94,6 +89,11 @@ pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
         .map_err(|e| Error::Training(format!("saving the encoder: {e}")))?;
     safetensors::serialize_to_file(views, Some(metadata), out)
         .map_err(|e| Error::Training(format!("writing {}: {e}", out.display())))
+}
+
+/// Little-endian bytes of f32 values: safetensors' F32 data.
+fn f32_bytes(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
 /// int8 per row as scripts/build-encoder.py: q = round(w / s) + 128, s = max|w| / 127.
