@@ -43,6 +43,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from deep_encoder import ROOT, MODEL, Encoder, batches, mean_pooled  # noqa: E402
 
+# The encoder layer the heads read: 4 (or fewer if the tuned encoder keeps fewer layers;
+# DEEP_LAYER overrides, e.g. to probe a frozen 6-layer file at another depth).
 LAYER = 4
 PAIRS = ["et", "ne", "ro", "ru", "si"]
 SHARED = os.path.join(ROOT, "..", "shared")
@@ -255,7 +257,7 @@ def sentence_inputs(pooled, full, probs, nwords):
 
 
 def main():
-    global MODEL
+    global MODEL, LAYER
     from sklearn.linear_model import LogisticRegression, Ridge
 
     if len(sys.argv) > 1:  # another model folder (an experiment): its encoder, its deep.json
@@ -265,6 +267,7 @@ def main():
     if not os.path.exists(MTCHECK):
         sys.exit(f"{MTCHECK} is missing: run `cargo build --release` first")
     encoder = Encoder(MODEL)
+    LAYER = int(os.environ.get("DEEP_LAYER", min(LAYER, encoder.layers)))
     encoder.layers = LAYER  # the layers above are never run
     log(f"features (layer {LAYER}, cached in target/deep/)")
     mlqe = [mlqe_features(encoder, p) for p in PAIRS]

@@ -9,6 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::io::model_bytes::ModelBytes;
+use super::fused::{BiasGelu, MaskedSoftmax, ResidualNorm};
 use candle_core::{Device, Tensor, D};
 use candle_nn::{LayerNorm, Linear, Module};
 use rayon::prelude::*;
@@ -53,6 +54,8 @@ impl MtHead {
     }
 }
 
+/// A layer's weights as candle tensors (read by fine-tuning through [`Encoder::layer_weights`])
+/// and its biases and LayerNorm parameters as plain vectors (read by the fused inference steps).
 struct Layer {
     qkv: Linear,
     attention_out: Linear,
@@ -60,6 +63,41 @@ struct Layer {
     intermediate: Linear,
     output: Linear,
     output_norm: LayerNorm,
+    vectors: LayerVectors,
+    eps: f32,
+}
+
+struct LayerVectors {
+    qkv_bias: Vec<f32>,
+    attention_out_bias: Vec<f32>,
+    attention_norm: [Vec<f32>; 2],
+    intermediate_bias: Vec<f32>,
+    output_bias: Vec<f32>,
+    output_norm: [Vec<f32>; 2],
+}
+
+impl LayerVectors {
+    fn of(
+        qkv: &Linear,
+        attention_out: &Linear,
+        attention_norm: &LayerNorm,
+        intermediate: &Linear,
+        output: &Linear,
+        output_norm: &LayerNorm,
+    ) -> candle_core::Result<LayerVectors> {
+        let bias = |l: &Linear| l.bias().map_or(Ok(Vec::new()), |b| b.to_vec1::<f32>());
+        let norm = |n: &LayerNorm| -> candle_core::Result<[Vec<f32>; 2]> {
+            Ok([n.weight().to_vec1::<f32>()?, n.bias().map_or(Ok(Vec::new()), |b| b.to_vec1::<f32>())?])
+        };
+        Ok(LayerVectors {
+            qkv_bias: bias(qkv)?,
+            attention_out_bias: bias(attention_out)?,
+            attention_norm: norm(attention_norm)?,
+            intermediate_bias: bias(intermediate)?,
+            output_bias: bias(output)?,
+            output_norm: norm(output_norm)?,
+        })
+    }
 }
 
 /// The encoder's outputs for a batch: every layer's hidden states, `[batch, length, hidden]`
@@ -127,13 +165,24 @@ impl Encoder {
             let [q, k, v] = ["query", "key", "value"].map(|kind| weights.vector(&part(kind, "bias")));
             let qkv_bias = Tensor::cat(&[q?, k?, v?], 0).map_err(candle_error(path))?;
             let names = ["query", "key", "value"].map(|kind| part(kind, "weight"));
+            let qkv = Linear::new(weights.matrix(&[&names[0], &names[1], &names[2]])?, Some(qkv_bias));
+            let attention_out = linear(&format!("{p}.attention.output.dense"))?;
+            let attention_norm = norm(&format!("{p}.attention.output.LayerNorm"))?;
+            let intermediate = linear(&format!("{p}.intermediate.dense"))?;
+            let output = linear(&format!("{p}.output.dense"))?;
+            let output_norm = norm(&format!("{p}.output.LayerNorm"))?;
+            let vectors =
+                LayerVectors::of(&qkv, &attention_out, &attention_norm, &intermediate, &output, &output_norm)
+                    .map_err(candle_error(path))?;
             layers.push(Layer {
-                qkv: Linear::new(weights.matrix(&[&names[0], &names[1], &names[2]])?, Some(qkv_bias)),
-                attention_out: linear(&format!("{p}.attention.output.dense"))?,
-                attention_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
-                intermediate: linear(&format!("{p}.intermediate.dense"))?,
-                output: linear(&format!("{p}.output.dense"))?,
-                output_norm: norm(&format!("{p}.output.LayerNorm"))?,
+                qkv,
+                attention_out,
+                attention_norm,
+                intermediate,
+                output,
+                output_norm,
+                vectors,
+                eps: eps as f32,
             });
         }
         let (word_rows, word_scales) = weights.int8_rows("embeddings.word_embeddings.weight")?;
@@ -196,12 +245,12 @@ impl Encoder {
     /// Runs a batch of word-piece id sequences (each at most [`Self::max_length`] long, padded
     /// here to the longest; ids past the vocabulary read as 0). Returns every layer's hidden states.
     pub fn forward(&self, batch: &[Vec<u32>]) -> candle_core::Result<Hidden> {
-        let Embedded { x, mask, attention_bias } = self.embed(batch)?;
+        let Embedded { x, mask, .. } = self.embed(batch)?;
         let mut x = x;
         let mut layers = Vec::with_capacity(self.layers.len() + 1);
         layers.push(x.clone());
         for layer in &self.layers {
-            x = layer.forward(&x, &attention_bias, self.heads)?;
+            x = layer.forward(&x, &mask, self.heads)?;
             layers.push(x.clone());
         }
         Ok(Hidden { layers, mask })
@@ -276,58 +325,36 @@ pub struct Embedded {
 }
 
 impl Layer {
-    fn forward(&self, x: &Tensor, attention_bias: &Tensor, heads: usize) -> candle_core::Result<Tensor> {
+    /// The standard BERT layer with its element-wise steps fused (see [`fused`]); `mask` is
+    /// `[batch, length]`, 1 for a real token.
+    fn forward(&self, x: &Tensor, mask: &Tensor, heads: usize) -> candle_core::Result<Tensor> {
         let (size, length, hidden) = x.dims3()?;
         let head_size = hidden / heads;
-        let qkv = self.qkv.forward(x)?;
+        let v = &self.vectors;
+        let rows = x.reshape((size * length, hidden))?;
+        let product = |input: &Tensor, linear: &Linear| input.matmul(&linear.weight().t()?);
+        let qkv = product(&rows, &self.qkv)?;
+        qkv.inplace_op1(&BiasGelu { bias: &v.qkv_bias, gelu: false })?;
         let split = |i: usize| -> candle_core::Result<Tensor> {
             qkv.narrow(D::Minus1, i * hidden, hidden)?
                 .reshape((size, length, heads, head_size))?
                 .transpose(1, 2)?
                 .contiguous()
         };
-        let (q, k, v) = (split(0)?, split(1)?, split(2)?);
-        let scores = (q.matmul(&k.t()?)? / (head_size as f64).sqrt())?.broadcast_add(attention_bias)?;
-        let weights = candle_nn::ops::softmax_last_dim(&scores)?;
-        let context = weights.matmul(&v)?.transpose(1, 2)?.reshape((size, length, hidden))?;
-        let x = self.attention_norm.forward(&(self.attention_out.forward(&context)? + x)?)?;
-        let inner = self.intermediate.forward(&x)?.apply_op1_no_bwd(&Gelu)?;
-        self.output_norm.forward(&(self.output.forward(&inner)? + x)?)
+        let (q, k, values) = (split(0)?, split(1)?, split(2)?);
+        let weights = q.matmul(&k.t()?)?;
+        weights.inplace_op2(mask, &MaskedSoftmax { scale: 1.0 / (head_size as f32).sqrt(), heads })?;
+        let context = weights.matmul(&values)?.transpose(1, 2)?.contiguous()?.reshape((size * length, hidden))?;
+        let attended = product(&context, &self.attention_out)?;
+        let [gamma, beta] = &v.attention_norm;
+        attended.inplace_op2(&rows, &ResidualNorm { bias: &v.attention_out_bias, gamma, beta, eps: self.eps })?;
+        let inner = product(&attended, &self.intermediate)?;
+        inner.inplace_op1(&BiasGelu { bias: &v.intermediate_bias, gelu: true })?;
+        let out = product(&inner, &self.output)?;
+        let [gamma, beta] = &v.output_norm;
+        out.inplace_op2(&attended, &ResidualNorm { bias: &v.output_bias, gamma, beta, eps: self.eps })?;
+        out.reshape((size, length, hidden))
     }
-}
-
-/// GELU with erf, on all cores, by Abramowitz & Stegun 7.1.26 (|error of erf| < 1.5e-7).
-/// candle's own `gelu_erf` calls libm's erf element by element on one thread: a quarter of
-/// the encoder's time on a 5,000-word text (measured, session 8).
-struct Gelu;
-
-impl candle_core::CustomOp1 for Gelu {
-    fn name(&self) -> &'static str {
-        "gelu-erf-fast"
-    }
-
-    fn cpu_fwd(
-        &self,
-        storage: &candle_core::CpuStorage,
-        layout: &candle_core::Layout,
-    ) -> candle_core::Result<(candle_core::CpuStorage, candle_core::Shape)> {
-        use rayon::prelude::*;
-        let values = storage.as_slice::<f32>()?;
-        let values = match layout.contiguous_offsets() {
-            Some((start, end)) => &values[start..end],
-            None => candle_core::bail!("gelu: the input must be contiguous"),
-        };
-        let out: Vec<f32> = values.par_iter().with_min_len(4096).map(|&x| gelu(x)).collect();
-        Ok((candle_core::CpuStorage::F32(out), layout.shape().clone()))
-    }
-}
-
-fn gelu(x: f32) -> f32 {
-    let z = (x * std::f32::consts::FRAC_1_SQRT_2).abs();
-    let t = 1.0 / (1.0 + 0.327_591_1 * z);
-    let poly = ((((1.061_405_4 * t - 1.453_152_1) * t + 1.421_413_8) * t - 0.284_496_74) * t + 0.254_829_6) * t;
-    let erf = 1.0 - poly * (-z * z).exp();
-    0.5 * x * (1.0 + erf.copysign(x))
 }
 
 /// Mean of the real tokens' hidden states of `hidden` (`[batch, length, width]`), L2-normed:
@@ -421,19 +448,4 @@ impl<'a> Weights<'a> {
 /// An F32 tensor's bytes (safetensors stores little-endian) as values.
 fn little_endian_f32s(bytes: &[u8]) -> Vec<f32> {
     bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::gelu;
-
-    #[test]
-    fn gelu_matches_the_erf_form() {
-        // x·Φ(x), Φ the standard normal CDF (values to 7 digits).
-        for (x, expected) in
-            [(0.0, 0.0), (1.0, 0.841_344_7), (-1.0, -0.158_655_3), (3.0, 2.995_950_2), (-4.0, -0.000_126_7)]
-        {
-            assert!((gelu(x) - expected).abs() < 1e-6, "gelu({x}) = {}, expected {expected}", gelu(x));
-        }
-    }
 }

@@ -15,6 +15,7 @@
 //! # Ok::<(), mtcheck::Error>(())
 //! ```
 
+mod fused;
 pub mod encoder;
 pub mod heads;
 pub mod wordpieces;
