@@ -9,8 +9,8 @@
 
 use crate::error::{Error, Result};
 use crate::io::model_bytes::ModelBytes;
-use super::fused::{BiasGelu, MaskedSoftmax, ResidualNorm};
-use candle_core::{Device, Tensor, D};
+use super::fused::{BiasGelu, MaskedSoftmax, MergeHeads, Padding, ResidualNorm, SplitHeads};
+use candle_core::{Device, Tensor};
 use candle_nn::{LayerNorm, Linear, Module};
 use rayon::prelude::*;
 use safetensors::{Dtype, SafeTensors};
@@ -100,11 +100,22 @@ impl LayerVectors {
     }
 }
 
-/// The encoder's outputs for a batch: every layer's hidden states, `[batch, length, hidden]`
-/// (index 0: the embeddings, index `l`: after layer `l`), and the mask of real tokens.
+/// The encoder's outputs for a batch, packed: the real pieces of every sequence one after the
+/// other, no padding (the matrix products, most of the work, never see padding: it was a fifth
+/// of the pieces of a news article's batches).
 pub struct Hidden {
+    /// Every layer's states, `[pieces, width]` (index 0: the embeddings, index `l`: after
+    /// layer `l`).
     pub layers: Vec<Tensor>,
-    pub mask: Tensor,
+    /// Sequence `k`'s rows are `offsets[k]..offsets[k + 1]`.
+    pub offsets: Vec<usize>,
+}
+
+impl Hidden {
+    /// Sequence `k`'s states after layer `layer`, `[length, width]`.
+    pub fn sequence(&self, layer: usize, k: usize) -> candle_core::Result<Tensor> {
+        self.layers[layer].narrow(0, self.offsets[k], self.offsets[k + 1] - self.offsets[k])
+    }
 }
 
 fn candle_error(path: &Path) -> impl Fn(candle_core::Error) -> Error + '_ {
@@ -242,34 +253,58 @@ impl Encoder {
         self.word_scales.len()
     }
 
-    /// Runs a batch of word-piece id sequences (each at most [`Self::max_length`] long, padded
-    /// here to the longest; ids past the vocabulary read as 0). Returns every layer's hidden states.
+    /// Runs a batch of word-piece id sequences (each cut to [`Self::max_length`]; ids past the
+    /// vocabulary read as 0). Returns every layer's hidden states, packed.
     pub fn forward(&self, batch: &[Vec<u32>]) -> candle_core::Result<Hidden> {
-        let Embedded { x, mask, .. } = self.embed(batch)?;
-        let mut x = x;
+        let mut offsets = vec![0];
+        for sequence in batch {
+            offsets.push(offsets.last().copied().unwrap_or(0) + sequence.len().min(self.max_length()));
+        }
+        let mut x = self.embed_packed(batch, &offsets)?;
         let mut layers = Vec::with_capacity(self.layers.len() + 1);
         layers.push(x.clone());
         for layer in &self.layers {
-            x = layer.forward(&x, &mask, self.heads)?;
+            x = layer.forward(&x, &offsets, self.heads)?;
             layers.push(x.clone());
         }
-        Ok(Hidden { layers, mask })
+        Ok(Hidden { layers, offsets })
     }
 
-    /// The embedding layer's output for a batch (what the transformer layers read), its mask
-    /// and the attention bias of its padding.
+    /// The embedding layer's output for the real pieces of a batch, packed (see [`Hidden`]).
+    fn embed_packed(&self, batch: &[Vec<u32>], offsets: &[usize]) -> candle_core::Result<Tensor> {
+        let rows = offsets.last().copied().unwrap_or(0);
+        let mut words = vec![0f32; rows * self.hidden];
+        let mut positions = Vec::with_capacity(rows);
+        for (k, sequence) in batch.iter().enumerate() {
+            for (position, &id) in sequence.iter().take(offsets[k + 1] - offsets[k]).enumerate() {
+                self.word_vector(id, &mut words[(offsets[k] + position) * self.hidden..][..self.hidden]);
+                positions.push(position as u32);
+            }
+        }
+        let words = Tensor::from_vec(words, (rows, self.hidden), &Device::Cpu)?;
+        let positions = self.position_embeddings.index_select(&Tensor::new(positions, &Device::Cpu)?, 0)?;
+        let x = (words + positions)?.broadcast_add(&self.token_type_embedding)?;
+        self.embeddings_norm.forward(&x)
+    }
+
+    /// Word piece `id`'s embedding, dequantized into `out` (ids past the vocabulary read as 0).
+    fn word_vector(&self, id: u32, out: &mut [f32]) {
+        let id = if (id as usize) < self.word_scales.len() { id as usize } else { 0 };
+        let table = &self.bytes[self.word_rows.clone()];
+        let (scale, values) = (self.word_scales[id], &table[id * self.hidden..][..self.hidden]);
+        out.iter_mut().zip(values).for_each(|(o, &q)| *o = (q as f32 - 128.0) * scale);
+    }
+
+    /// The embedding layer's output for a batch, padded to its longest sequence (what
+    /// fine-tuning reads), its mask and the attention bias of its padding.
     pub fn embed(&self, batch: &[Vec<u32>]) -> candle_core::Result<Embedded> {
         let length = batch.iter().map(Vec::len).max().unwrap_or(0).clamp(1, self.max_length());
         let size = batch.len();
         let mut words = vec![0f32; size * length * self.hidden];
         let mut mask = vec![0f32; size * length];
-        let table = &self.bytes[self.word_rows.clone()];
         for (row, sequence) in batch.iter().enumerate() {
             for (position, &id) in sequence.iter().take(length).enumerate() {
-                let id = if (id as usize) < self.word_scales.len() { id as usize } else { 0 };
-                let (scale, values) = (self.word_scales[id], &table[id * self.hidden..][..self.hidden]);
-                let out = &mut words[(row * length + position) * self.hidden..][..self.hidden];
-                out.iter_mut().zip(values).for_each(|(o, &q)| *o = (q as f32 - 128.0) * scale);
+                self.word_vector(id, &mut words[(row * length + position) * self.hidden..][..self.hidden]);
                 mask[row * length + position] = 1.0;
             }
         }
@@ -325,45 +360,38 @@ pub struct Embedded {
 }
 
 impl Layer {
-    /// The standard BERT layer with its element-wise steps fused (see [`fused`]); `mask` is
-    /// `[batch, length]`, 1 for a real token.
-    fn forward(&self, x: &Tensor, mask: &Tensor, heads: usize) -> candle_core::Result<Tensor> {
-        let (size, length, hidden) = x.dims3()?;
-        let head_size = hidden / heads;
+    /// The standard BERT layer over packed rows `x` (`[pieces, width]`, sequence `k` at rows
+    /// `offsets[k]..offsets[k + 1]`), its element-wise steps fused (see [`super::fused`]). Only
+    /// the attention pads, each sequence to the longest.
+    fn forward(&self, x: &Tensor, offsets: &[usize], heads: usize) -> candle_core::Result<Tensor> {
         let v = &self.vectors;
-        let rows = x.reshape((size * length, hidden))?;
         let product = |input: &Tensor, linear: &Linear| input.matmul(&linear.weight().t()?);
-        let qkv = product(&rows, &self.qkv)?;
+        let qkv = product(x, &self.qkv)?;
         qkv.inplace_op1(&BiasGelu { bias: &v.qkv_bias, gelu: false })?;
-        let split = |i: usize| -> candle_core::Result<Tensor> {
-            qkv.narrow(D::Minus1, i * hidden, hidden)?
-                .reshape((size, length, heads, head_size))?
-                .transpose(1, 2)?
-                .contiguous()
-        };
-        let (q, k, values) = (split(0)?, split(1)?, split(2)?);
+        let padded = Padding { offsets, heads };
+        let split = qkv.apply_op1_no_bwd(&SplitHeads(padded))?;
+        let (q, k, values) = (split.get(0)?, split.get(1)?, split.get(2)?);
         let weights = q.matmul(&k.t()?)?;
-        weights.inplace_op2(mask, &MaskedSoftmax { scale: 1.0 / (head_size as f32).sqrt(), heads })?;
-        let context = weights.matmul(&values)?.transpose(1, 2)?.contiguous()?.reshape((size * length, hidden))?;
+        let head_size = x.dim(1)? / heads;
+        weights.inplace_op1(&MaskedSoftmax { scale: 1.0 / (head_size as f32).sqrt(), padding: padded })?;
+        let context = weights.matmul(&values)?.apply_op1_no_bwd(&MergeHeads(padded))?;
         let attended = product(&context, &self.attention_out)?;
         let [gamma, beta] = &v.attention_norm;
-        attended.inplace_op2(&rows, &ResidualNorm { bias: &v.attention_out_bias, gamma, beta, eps: self.eps })?;
+        attended.inplace_op2(x, &ResidualNorm { bias: &v.attention_out_bias, gamma, beta, eps: self.eps })?;
         let inner = product(&attended, &self.intermediate)?;
         inner.inplace_op1(&BiasGelu { bias: &v.intermediate_bias, gelu: true })?;
         let out = product(&inner, &self.output)?;
         let [gamma, beta] = &v.output_norm;
         out.inplace_op2(&attended, &ResidualNorm { bias: &v.output_bias, gamma, beta, eps: self.eps })?;
-        out.reshape((size, length, hidden))
+        Ok(out)
     }
 }
 
-/// Mean of the real tokens' hidden states of `hidden` (`[batch, length, width]`), L2-normed:
-/// the sentence embedding all-MiniLM-L6-v2 was trained to give (`[batch, width]`).
-pub fn mean_pooled(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
-    let mask = mask.unsqueeze(2)?;
-    let sum = hidden.broadcast_mul(&mask)?.sum(1)?;
-    let mean = sum.broadcast_div(&mask.sum(1)?)?;
-    let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?;
+/// Mean of one sequence's states (`[length, width]`), L2-normed: the sentence embedding
+/// all-MiniLM-L6-v2 was trained to give (`[width]`).
+pub fn mean_pooled(states: &Tensor) -> candle_core::Result<Tensor> {
+    let mean = states.mean(0)?;
+    let norm = mean.sqr()?.sum_all()?.sqrt()?;
     mean.broadcast_div(&(norm + 1e-12)?)
 }
 

@@ -175,7 +175,7 @@ impl DeepChecker {
         let mut readings: Vec<Option<Reading>> = (0..which.len()).map(|_| None).collect();
         for batch in batches(&pieces) {
             let ids: Vec<Vec<u32>> = batch.iter().map(|&k| pieces[k].ids.clone()).collect();
-            let Ok(states) = self.encoder.forward(&ids).and_then(|h| states_of(&h, self.model.layer)) else {
+            let Ok(states) = self.encoder.forward(&ids).and_then(|h| states_of(h, self.model.layer)) else {
                 continue;
             };
             for (row, &k) in batch.iter().enumerate() {
@@ -191,7 +191,7 @@ impl DeepChecker {
     /// starting at byte `start` of the document, `tokens` its tokens' spans in the document.
     fn reading(&self, states: &States, row: usize, pieces: &Pieces, start: usize, tokens: &[ByteSpan]) -> Reading {
         let width = states.width;
-        let state = |position: usize| &states.values[(row * states.length + position) * width..][..width];
+        let state = |position: usize| &states.values[(states.offsets[row] + position) * width..][..width];
         // Pooled as all-MiniLM-L6-v2 pools: the mean over [CLS], the pieces and [SEP], L2-normed.
         let mut pooled = vec![0f32; width];
         for position in 0..pieces.ids.len() {
@@ -226,17 +226,17 @@ impl DeepChecker {
     }
 }
 
-/// One layer's states of a batch, flat `[batch, length, width]`.
+/// One layer's states of a batch, packed (see [`encoder::Hidden`]), flat.
 struct States {
     values: Vec<f32>,
-    length: usize,
+    offsets: Vec<usize>,
     width: usize,
 }
 
-fn states_of(hidden: &encoder::Hidden, layer: usize) -> candle_core::Result<States> {
+fn states_of(hidden: encoder::Hidden, layer: usize) -> candle_core::Result<States> {
     let tensor = &hidden.layers[layer];
-    let (_, length, width) = tensor.dims3()?;
-    Ok(States { values: tensor.flatten_all()?.to_vec1()?, length, width })
+    let width = tensor.dim(1)?;
+    Ok(States { values: tensor.flatten_all()?.to_vec1()?, offsets: hidden.offsets, width })
 }
 
 /// Indices of `pieces` in batches of similar length (sorted), each at most [`BATCH_PIECES`]
