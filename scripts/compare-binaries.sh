@@ -4,6 +4,8 @@
 # article, on 5,000 words of Reuters news paragraphs and on one sentence (scripts/bench-texts.sh),
 # and `filter -j 1` (fast scorer, and
 # full detector with --annotate) on the paracrawl-v6 + Reuters dev records. Min of RUNS runs.
+# With DEEP=1 also `check --deep` on the news text and on one sentence (each binary reads the
+# model folder it finds: its own source tree's models/en for a worktree build).
 # usage: scripts/compare-binaries.sh OLD_BINARY NEW_BINARY     (RUNS=7 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,3 +34,7 @@ compare "check, 5,000 words of Reuters news" check "$NEWS" --format summary
 compare "check, one sentence" check target/bench/one-sentence.txt --format summary
 compare "filter -j1, fast scorer, $(du -m "$CRAWL" | cut -f1) MB" filter -q -j 1 "$CRAWL" --min-quality 0.5 -o /dev/null
 compare "filter -j1, full detector + annotate" filter -q -j 1 "$CRAWL" --annotate --min-quality 0.5 -o /dev/null
+if [ "${DEEP:-0}" = 1 ]; then
+  compare "check --deep, 5,000 words of Reuters news" check --deep "$NEWS" --format summary
+  compare "check --deep, one sentence" check --deep target/bench/one-sentence.txt --format summary
+fi

@@ -248,6 +248,26 @@ fn annotate_keeps_everything_and_adds_an_mtcheck_object() {
 }
 
 #[test]
+fn the_deep_scorer_gives_each_record_the_quality_check_deep_gives_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = mixed_records(3);
+    let path = write(dir.path(), "in.jsonl", &input);
+    let out = mtcheck(&["filter", path.to_str().unwrap(), "--scorer", "deep", "--annotate"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let filtered: Vec<serde_json::Value> =
+        std::str::from_utf8(&out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(filtered.len(), input.len());
+    let checked = mtcheck(&["check", "--deep", path.to_str().unwrap(), "--format", "jsonl"], b"");
+    let checked: Vec<serde_json::Value> =
+        std::str::from_utf8(&checked.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(checked.len(), input.len());
+    for (f, c) in filtered.iter().zip(&checked) {
+        let (a, b) = (f["mtcheck"]["quality"].as_f64().unwrap(), c["quality"].as_f64().unwrap());
+        assert!((a - b).abs() < 1e-3, "filter --scorer deep {a}, check --deep {b}");
+    }
+}
+
+#[test]
 fn text_input_is_a_document_a_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("docs.txt");

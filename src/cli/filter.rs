@@ -24,6 +24,9 @@ pub enum ScorerChoice {
     Fast,
     /// The detector, as `mtcheck check`: spans with reasons, about 10× slower.
     Full,
+    /// The detector read again by the fine-tuned encoder, as `mtcheck check --deep`: some
+    /// 15-20× slower than `full` (for small jobs).
+    Deep,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,7 +114,11 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
     let full = args.scorer == ScorerChoice::Full
         || (args.scorer == ScorerChoice::Auto && (args.annotate || args.max_p_mt.is_some()));
-    let kind = if full { DetectorKind::Full } else { DetectorKind::Fast };
+    let kind = match args.scorer {
+        ScorerChoice::Deep => DetectorKind::Deep,
+        _ if full => DetectorKind::Full,
+        _ => DetectorKind::Fast,
+    };
     let detector = detect::open(kind, &dir, Default::default())
         .with_context(|| format!("loading the model in {}", dir.display()))?;
     let filter = Filter {
