@@ -47,7 +47,7 @@ class Checker:
     def __init__(self, model: Optional[str | os.PathLike] = None, threshold: Optional[float] = None,
                  deep: bool = False):
         """``deep=True`` reads every sentence again with the fine-tuned encoder (the CLI's
-        ``--deep``): better sentence qualities, about 30x slower."""
+        ``--deep``): better sentence qualities, about 16x slower."""
         self._inner = _mtcheck.Checker(None if model is None else os.fspath(model), threshold, deep)
 
     @property
