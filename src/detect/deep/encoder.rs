@@ -7,13 +7,13 @@
 //! self-attention (Q, K and V fused into one matmul), residual + LayerNorm, a GELU (erf)
 //! feed-forward, residual + LayerNorm.
 
+use super::fused::{BiasGelu, MaskedSoftmax, MergeHeads, Padding, ResidualNorm, SplitHeads};
+use super::weights::Weights;
 use crate::error::{Error, Result};
 use crate::io::model_bytes::ModelBytes;
-use super::fused::{BiasGelu, MaskedSoftmax, MergeHeads, Padding, ResidualNorm, SplitHeads};
 use candle_core::{Device, Tensor};
 use candle_nn::{LayerNorm, Linear, Module};
-use rayon::prelude::*;
-use safetensors::{Dtype, SafeTensors};
+use safetensors::SafeTensors;
 use std::ops::Range;
 use std::path::Path;
 
@@ -118,7 +118,7 @@ impl Hidden {
     }
 }
 
-fn candle_error(path: &Path) -> impl Fn(candle_core::Error) -> Error + '_ {
+pub(super) fn candle_error(path: &Path) -> impl Fn(candle_core::Error) -> Error + '_ {
     move |e| Error::bad_model(path, format!("encoder weights: {e}"))
 }
 
@@ -182,9 +182,8 @@ impl Encoder {
             let intermediate = linear(&format!("{p}.intermediate.dense"))?;
             let output = linear(&format!("{p}.output.dense"))?;
             let output_norm = norm(&format!("{p}.output.LayerNorm"))?;
-            let vectors =
-                LayerVectors::of(&qkv, &attention_out, &attention_norm, &intermediate, &output, &output_norm)
-                    .map_err(candle_error(path))?;
+            let vectors = LayerVectors::of(&qkv, &attention_out, &attention_norm, &intermediate, &output, &output_norm)
+                .map_err(candle_error(path))?;
             layers.push(Layer {
                 qkv,
                 attention_out,
@@ -393,87 +392,4 @@ pub fn mean_pooled(states: &Tensor) -> candle_core::Result<Tensor> {
     let mean = states.mean(0)?;
     let norm = mean.sqr()?.sum_all()?.sqrt()?;
     mean.broadcast_div(&(norm + 1e-12)?)
-}
-
-struct Weights<'a> {
-    tensors: SafeTensors<'a>,
-    path: &'a Path,
-    hidden: usize,
-    /// Address of the file's first byte (to turn a tensor's slice into a range of the file).
-    base: usize,
-}
-
-impl<'a> Weights<'a> {
-    fn view(&self, name: &str, dtype: Dtype, rank: usize) -> Result<safetensors::tensor::TensorView<'a>> {
-        let view = self
-            .tensors
-            .tensor(name)
-            .map_err(|_| Error::bad_model(self.path, format!("encoder weights: no tensor '{name}'")))?;
-        if view.dtype() != dtype || view.shape().len() != rank {
-            return Err(Error::bad_model(
-                self.path,
-                format!(
-                    "encoder weights: '{name}' is {:?} {:?}, expected {dtype:?} of rank {rank}",
-                    view.dtype(),
-                    view.shape()
-                ),
-            ));
-        }
-        Ok(view)
-    }
-
-    /// An f32 vector of the model's width (a bias or LayerNorm weight).
-    fn vector(&self, name: &str) -> Result<Tensor> {
-        let view = self.view(name, Dtype::F32, 1)?;
-        let values = little_endian_f32s(view.data());
-        let n = values.len();
-        Tensor::from_vec(values, n, &Device::Cpu).map_err(candle_error(self.path))
-    }
-
-    /// Where int8 matrix `name` (`name.q8`) lies in the file, and its row scales.
-    fn int8_rows(&self, name: &str) -> Result<(Range<usize>, Vec<f32>)> {
-        let q = self.view(&format!("{name}.q8"), Dtype::U8, 2)?;
-        let scales = self.view(&format!("{name}.scale"), Dtype::F32, 1)?;
-        let (rows, columns) = (q.shape()[0], q.shape()[1]);
-        if scales.shape() != [rows] || columns != self.hidden {
-            return Err(Error::bad_model(self.path, format!("encoder weights: '{name}' has mismatched scales")));
-        }
-        let scales = little_endian_f32s(scales.data());
-        let start = q.data().as_ptr() as usize - self.base;
-        Ok((start..start + q.data().len(), scales))
-    }
-
-    /// Int8 matrices `names` dequantized ((q − 128) × row scale) and stacked by rows, on all
-    /// cores.
-    fn matrix(&self, names: &[&str]) -> Result<Tensor> {
-        let mut values = Vec::new();
-        let mut rows = 0;
-        let mut columns = None;
-        for name in names {
-            let q = self.view(&format!("{name}.q8"), Dtype::U8, 2)?;
-            let scales = self.view(&format!("{name}.scale"), Dtype::F32, 1)?;
-            let (r, c) = (q.shape()[0], q.shape()[1]);
-            if scales.shape() != [r] || columns.is_some_and(|columns| columns != c) {
-                return Err(Error::bad_model(self.path, format!("encoder weights: '{name}' has mismatched shapes")));
-            }
-            columns = Some(c);
-            let scales = little_endian_f32s(scales.data());
-            let start = values.len();
-            values.resize(start + r * c, 0f32);
-            values[start..]
-                .par_chunks_mut(c.max(1))
-                .zip(q.data().par_chunks(c.max(1)))
-                .zip(scales.par_iter())
-                .for_each(|((out, q), &scale)| {
-                    out.iter_mut().zip(q).for_each(|(o, &q)| *o = (q as f32 - 128.0) * scale)
-                });
-            rows += r;
-        }
-        Tensor::from_vec(values, (rows, columns.unwrap_or(0)), &Device::Cpu).map_err(candle_error(self.path))
-    }
-}
-
-/// An F32 tensor's bytes (safetensors stores little-endian) as values.
-fn little_endian_f32s(bytes: &[u8]) -> Vec<f32> {
-    bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
 }

@@ -79,10 +79,7 @@ impl InplaceOp2 for ResidualNorm<'_> {
             let mean = row.iter().sum::<f32>() / width as f32;
             let variance = row.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / width as f32;
             let scale = 1.0 / (variance + self.eps).sqrt();
-            row.iter_mut()
-                .zip(self.gamma)
-                .zip(self.beta)
-                .for_each(|((x, g), b)| *x = (*x - mean) * scale * g + b);
+            row.iter_mut().zip(self.gamma).zip(self.beta).for_each(|((x, g), b)| *x = (*x - mean) * scale * g + b);
         });
         Ok(())
     }
@@ -240,8 +237,7 @@ pub fn exp(x: f32) -> f32 {
     let x = x.clamp(-87.0, 88.0);
     let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
     let r = x - n * LN2_HIGH - n * LN2_LOW;
-    let p = 1.0
-        + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+    let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
     p * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 

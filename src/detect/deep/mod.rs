@@ -15,9 +15,10 @@
 //! # Ok::<(), mtcheck::Error>(())
 //! ```
 
-mod fused;
 pub mod encoder;
+mod fused;
 pub mod heads;
+mod weights;
 pub mod wordpieces;
 
 use super::full::{flag_up_to, Checker};
