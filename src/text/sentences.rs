@@ -130,9 +130,29 @@ fn push_one(text: &str, range: Range<usize>, out: &mut Vec<ByteSpan>) {
             return;
         }
     }
+    let mut span = span;
+    // The other way round: sentencex ends `Pedram said. “Either we …` after the opening quote,
+    // leaving the sentence `Pedram said. “` and the next without its quote. An opening quote
+    // after whitespace at a sentence's end belongs to the sentence after it on the same line.
+    if let Some(last) = out.last_mut() {
+        let same_line = last.end <= span.start && !text[last.end..span.start].contains('\n');
+        if let Some(quote) = dangling_opening_quote(&text[last.start..last.end]).filter(|_| same_line) {
+            let quote_start = last.start + quote;
+            last.end = last.start + text[last.start..quote_start].trim_end().len();
+            span = ByteSpan::new(quote_start, span.end);
+        }
+    }
     if out.last().is_none_or(|last| last.end <= span.start) {
         out.push(span);
     }
+}
+
+/// Where `sentence` ends in an opening quote mark that follows whitespace (`said. “`), the
+/// quote's offset; `None` when that would leave nothing before it.
+fn dangling_opening_quote(sentence: &str) -> Option<usize> {
+    let quote = sentence.char_indices().next_back().filter(|(_, c)| matches!(c, '“' | '‘' | '«' | '„'))?.0;
+    let before = &sentence[..quote];
+    (before.ends_with(char::is_whitespace) && !before.trim().is_empty()).then_some(quote)
 }
 
 #[cfg(test)]
@@ -146,6 +166,15 @@ mod tests {
         assert!(got.iter().all(|s| s.chars().any(char::is_alphanumeric)), "{got:?}");
         assert!(got.iter().any(|s| s.ends_with("with.\"")), "{got:?}");
         assert_eq!(got.last(), Some(&"The next line starts here."));
+    }
+
+    #[test]
+    fn an_opening_quote_at_a_sentence_end_moves_to_the_next_sentence() {
+        let text = "They will go to war, Pedram said. “Either we accept it or we reject it. Nothing more.";
+        let got: Vec<&str> = sentence_spans(text).iter().map(|s| &text[*s]).collect();
+        assert_eq!(got[0], "They will go to war, Pedram said.");
+        assert!(got[1].starts_with("“Either"), "{got:?}");
+        assert_eq!(got.concat().replace(' ', ""), text.replace(' ', ""));
     }
 
     #[test]
