@@ -9,7 +9,13 @@ MLQE-PE's z-scored grades (MQM penalties are on another scale). Rows whose text 
 tokens joined by spaces (`text_is_tokenized`) are left out: their word pieces would not be the
 ones real text gives. Every `EVERY`-th row is kept (default 2: half of the 37,685 rows keeps a
 fine-tuning epoch near 30 minutes on 2 cores).
+Measured (reports/accuracy.md, session 12): a third tuning epoch with these rows adds nothing to
+MLQE-PE dev beyond the epoch itself, and 003's wrong words stay unseen; the shipped build does
+not use them. Kept so that the experiment can be rerun:
     python3 scripts/mqm-token-set.py [EVERY]
+    mtcheck train encoder --tagged ../shared/data/dev/mlqe-*-en-train.jsonl target/deep/mqm-tokens.jsonl \
+      --clean target/deep/anchor-wiki.jsonl target/deep/anchor-wmt21.jsonl \
+      --from models/en/encoder.safetensors --layers 3 --learning-rate 0.00002 --output OUT
 """
 import json
 import os
