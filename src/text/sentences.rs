@@ -119,24 +119,21 @@ fn push_one(text: &str, range: Range<usize>, out: &mut Vec<ByteSpan>) {
         return;
     }
     let start = range.start + trimmed_start;
-    let span = ByteSpan::new(start, start + trimmed.len());
-    // Punctuation alone right after a sentence on its line is that sentence's end: sentencex
-    // reads the closing quote of `with."` at a line's end as the next sentence's opening one,
-    // which left a sentence `"` (scored as prose, and low).
-    if let Some(last) = out.last_mut() {
-        let same_line = last.end <= span.start && !text[last.end..span.start].contains('\n');
-        if same_line && !trimmed.chars().any(char::is_alphanumeric) {
+    let mut span = ByteSpan::new(start, start + trimmed.len());
+    if let Some(last) =
+        out.last_mut().filter(|last| last.end <= span.start && !text[last.end..span.start].contains('\n'))
+    {
+        // Punctuation alone right after a sentence on its line is that sentence's end: sentencex
+        // reads the closing quote of `with."` at a line's end as the next sentence's opening one,
+        // which left a sentence `"` (scored as prose, and low).
+        if !trimmed.chars().any(char::is_alphanumeric) {
             last.end = span.end;
             return;
         }
-    }
-    let mut span = span;
-    // The other way round: sentencex ends `Pedram said. “Either we …` after the opening quote,
-    // leaving the sentence `Pedram said. “` and the next without its quote. An opening quote
-    // after whitespace at a sentence's end belongs to the sentence after it on the same line.
-    if let Some(last) = out.last_mut() {
-        let same_line = last.end <= span.start && !text[last.end..span.start].contains('\n');
-        if let Some(quote) = dangling_opening_quote(&text[last.start..last.end]).filter(|_| same_line) {
+        // The other way round: sentencex ends `Pedram said. “Either we …` after the opening
+        // quote, leaving the sentence `Pedram said. “` and the next without its quote. An opening
+        // quote after whitespace at a sentence's end belongs to the sentence after it.
+        if let Some(quote) = dangling_opening_quote(&text[last.start..last.end]) {
             let quote_start = last.start + quote;
             last.end = last.start + text[last.start..quote_start].trim_end().len();
             span = ByteSpan::new(quote_start, span.end);
