@@ -57,6 +57,30 @@ pub fn default_model_dir() -> PathBuf {
     found.map(|(dir, _)| dir.clone()).expect("the source tree is always a candidate")
 }
 
+/// Ok when `dir` is a model folder: it exists and holds a language model. A folder without
+/// one (empty, or another folder given by mistake) is refused naming what is missing and
+/// where the setting came from, not with a bare "lm.mtlm: No such file".
+pub fn ensure_model_folder(dir: &Path) -> crate::error::Result<()> {
+    if !dir.is_dir() {
+        return Err(missing(dir));
+    }
+    if !dir.join(LM_FILE).exists() {
+        let from_env = std::env::var_os("MTCHECK_MODEL_DIR").is_some_and(|d| Path::new(&d) == dir);
+        let origin = if from_env { " (from $MTCHECK_MODEL_DIR)" } else { "" };
+        return Err(Error::bad_model(
+            dir,
+            format!(
+                "not a model folder{origin}: it has no {LM_FILE} (a model folder holds {LM_FILE}, {TOKENIZER_FILE} \
+                 and {SCORER_FILE}, like models/en of the source tree); give one with --model DIR or MTCHECK_MODEL_DIR"
+            ),
+        ));
+    }
+    // A sealed folder is checked whole before any detector reads it (the LM checks its own
+    // sections as it opens): a damaged file is refused even where this detector would not read
+    // it, so that no command answers from a folder known to be damaged.
+    crate::io::checksums::verify_folder(dir)
+}
+
 /// The error for a model folder `dir` that does not exist, with how to give one and where
 /// mtcheck looks by default.
 pub fn missing(dir: &Path) -> Error {

@@ -19,7 +19,8 @@ fn check_is_the_default_command() {
     assert_eq!(implicit.status.code(), explicit.status.code());
     let out = String::from_utf8(implicit.stdout).unwrap();
     assert!(out.contains("The situation in Afghanistan has dramatically changed"), "{out}");
-    assert!(out.lines().last().unwrap().contains("quality"), "verdict at the end: {out}");
+    let tail = out.rsplit("│").next().unwrap();
+    assert!(tail.contains("(quality") && tail.contains("legend:"), "verdict and legend at the end: {out}");
 }
 
 #[test]

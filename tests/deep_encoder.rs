@@ -1,5 +1,5 @@
-//! The Rust encoder (candle) against the numpy reference of scripts/deep_encoder.py on the
-//! shipped int8 weights (fixture: scripts/encoder-reference.py): same word pieces, same spans,
+//! The Rust encoder (candle) against the numpy reference of scripts/build/deep_encoder.py on the
+//! shipped int8 weights (fixture: scripts/build/encoder-reference.py): same word pieces, same spans,
 //! layer-2 states and the last layer's pooled state within 1e-3.
 
 use mtcheck::detect::deep::encoder::{mean_pooled, Encoder};

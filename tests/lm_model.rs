@@ -177,13 +177,24 @@ fn corrupted_tables_never_panic_and_fail_verification() {
     std::fs::write(&path, &bytes).unwrap();
     let tables = LanguageModel::open(&path).unwrap().header().sections[mtcheck::lm::storage::format::order_section(2)];
     let mut garbled = bytes.clone();
-    // Scribble over the n-gram tables (checked by `verify`, not on every open): lookups must
-    // stay in bounds.
+    // Scribble over the n-gram tables: every open refuses them (issue 25: a damaged table used
+    // to answer), and lookups in a model damaged after opening must still stay in bounds.
     for (i, b) in garbled.iter_mut().enumerate().skip(tables.offset as usize) {
         *b = (i as u8).wrapping_mul(31) ^ 0xA5;
     }
-    std::fs::write(&path, &garbled).unwrap();
+    let err = {
+        std::fs::write(&path, &garbled).unwrap();
+        LanguageModel::open(&path).err().expect("refused on open").to_string()
+    };
+    assert!(err.contains("corrupt: section") && err.contains("checksum"), "{err}");
+    std::fs::write(&path, &bytes).unwrap();
     let lm = LanguageModel::open(&path).unwrap();
+    // The same bytes, damaged under the open model (memory-mapped).
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &garbled))
+        .unwrap();
     let err = lm.verify().unwrap_err().to_string();
     assert!(err.contains("checksum"), "{err}");
     let words = ["lenozo", "reka", "zzz", "", "<s>"];

@@ -1,5 +1,5 @@
 //! Parity with KenLM: `lmplz -o 5` on tests/fixtures/lm/corpus.txt (made by
-//! scripts/make-lm-fixture.py) and our trainer on the same text must give every n-gram the
+//! scripts/build/make-lm-fixture.py) and our trainer on the same text must give every n-gram the
 //! same log10 probability and backoff within 1e-4, and the same set of n-grams.
 
 use mtcheck::lm::arpa::read_arpa_file;

@@ -1,6 +1,7 @@
 """The Python API on the seeds: the same reports as the CLI, batches in order, clear errors."""
 
 import json
+import pathlib
 from pathlib import Path
 import subprocess
 
@@ -69,6 +70,22 @@ def test_fast_scores_and_annotations(checker):
     with pytest.raises(ValueError, match="max_p_mt"):
         checker.annotate([spun], scorer="fast", max_p_mt=0.5)
     assert all(a["spans"] == [] for a in checker.annotate(texts, scorer="fast"))
+
+
+def test_a_damaged_model_is_refused_as_corrupt(tmp_path):
+    """Issue 25: damage in topics.bin, the encoder or lm.mtlm is refused, never used."""
+    import shutil
+
+    shipped = pathlib.Path(__file__).resolve().parents[2] / "models" / "en"
+    for name, deep in (("topics.bin", False), ("lm.mtlm", False), ("encoder.safetensors", True)):
+        folder = tmp_path / name
+        shutil.copytree(shipped, folder)
+        data = bytearray((folder / name).read_bytes())
+        middle = len(data) // 2
+        data[middle:middle + 64] = b"\xff" * 64
+        (folder / name).write_bytes(bytes(data))
+        with pytest.raises(mtcheck.ModelError, match="corrupt"):
+            mtcheck.Checker(model=folder, deep=deep)
 
 
 def test_errors_are_python_exceptions_with_clear_messages(checker, tmp_path):

@@ -7,7 +7,7 @@ use super::printer::Printer;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use mtcheck::detect::{self, Detector, DetectorKind, Settings};
-use mtcheck::io::input::{display, expand_inputs, is_jsonl_name};
+use mtcheck::io::input::{display, expand_inputs, is_jsonl_name, is_text_name};
 use mtcheck::io::records::{json_record, BadRecord};
 use mtcheck::model_dir::default_model_dir;
 use mtcheck::report::Report;
@@ -28,7 +28,8 @@ pub enum Format {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
-    /// JSONL for .jsonl/.ndjson files (also compressed), text otherwise.
+    /// JSONL for .jsonl/.ndjson files (also compressed), text for .txt; others (and stdin)
+    /// JSONL when they start with `{`, as `filter` decides.
     Auto,
     Text,
     Jsonl,
@@ -69,9 +70,9 @@ pub struct CheckArgs {
     /// Threads (default: all cores).
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
-    /// Read every sentence again with the pretrained encoder (all-MiniLM-L6-v2, 4 of its 6
+    /// Read every sentence again with the fine-tuned encoder (all-MiniLM-L6-v2, 3 of its 6
     /// layers): spans from a word-level head ("meaning"), a quality stacked on the full
-    /// detector's. About 10x slower than the default (see reports/speed.md).
+    /// detector's. About 16x slower than the default (see reports/speed.md).
     #[arg(long)]
     pub deep: bool,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -134,44 +135,68 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         eprintln!("mtcheck: reading text from the terminal; end it with Ctrl-D (see `mtcheck --help`)");
     }
     for path in &paths {
-        let jsonl = match args.input_format {
-            InputFormat::Jsonl => true,
-            InputFormat::Text => false,
-            InputFormat::Auto => is_jsonl_name(path),
-        };
-        let result = if jsonl {
-            check_jsonl(checker.as_ref(), &args, &printer, path, &mut out, &mut outcome)
-        } else {
-            check_text(checker.as_ref(), &args, &printer, path, &mut out, &mut outcome)
-        };
+        let result = mtcheck::io::input::open_reader(path).map_err(anyhow::Error::from).and_then(|mut reader| {
+            if is_jsonl(args.input_format, path, &mut reader) {
+                check_jsonl(checker.as_ref(), &args, &printer, path, reader, &mut out, &mut outcome)
+            } else {
+                check_text(checker.as_ref(), &args, &printer, path, reader, &mut out, &mut outcome)
+            }
+        });
         if let Err(e) = result {
             if super::is_broken_pipe(&e) {
                 return Ok(ExitCode::SUCCESS);
             }
-            out.flush().ok();
             // Every error names its file (and line) itself.
-            eprintln!("mtcheck: {e:#}");
+            let message = format!("{e:#}");
+            // The JSONL contract: a line for every document, an unreadable file included.
+            if args.format == Format::Jsonl {
+                let line = serde_json::json!({"id": display(path), "error": message});
+                if let Err(e) = writeln!(out, "{line}") {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    return Err(e.into());
+                }
+            }
+            out.flush().ok();
+            eprintln!("mtcheck: {message}");
             outcome.errors += 1;
         }
     }
     if args.highlight && args.format == Format::Human && outcome.documents > 0 {
-        writeln!(out, "{}", printer.dim(&super::printer::legend(printer.threshold)))?;
+        writeln!(out, "{}", printer.dim(&printer.wrap_to_screen(super::printer::legend())))?;
     }
     out.flush()?;
     Ok(ExitCode::from(if outcome.errors > 0 { super::EXIT_ERROR } else { u8::from(outcome.flagged) }))
 }
+
+/// Whether `path` holds JSONL: by `--input-format`, else by its name (.jsonl/.ndjson JSONL,
+/// .txt text), else (stdin, other names) when it starts with `{`, as `filter` decides.
+fn is_jsonl(format: InputFormat, path: &Path, reader: &mut Reader) -> bool {
+    match format {
+        InputFormat::Jsonl => true,
+        InputFormat::Text => false,
+        InputFormat::Auto if is_jsonl_name(path) => true,
+        InputFormat::Auto if is_text_name(path) => false,
+        // A read error here shows up again when the text is read.
+        InputFormat::Auto => reader.fill_buf().is_ok_and(|b| b.first() == Some(&b'{')),
+    }
+}
+
+type Reader = Box<dyn BufRead + Send>;
 
 fn check_text(
     checker: &dyn Detector,
     args: &CheckArgs,
     printer: &Printer,
     path: &Path,
+    mut reader: Reader,
     out: &mut impl Write,
     outcome: &mut Outcome,
 ) -> Result<()> {
     let name = display(path);
     let mut bytes = Vec::new();
-    mtcheck::io::input::open_reader(path)?.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
+    reader.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -207,7 +232,7 @@ fn write_report(
             } else {
                 write!(out, "{}", printer.flagged_lines(name, text, report))?;
             }
-            writeln!(out, "{}", printer.verdict(name, report))?;
+            writeln!(out, "{}", printer.wrap_to_screen(&printer.verdict(name, report)))?;
         }
     }
     Ok(())
@@ -221,10 +246,10 @@ fn check_jsonl(
     args: &CheckArgs,
     printer: &Printer,
     path: &Path,
+    mut reader: Reader,
     out: &mut impl Write,
     outcome: &mut Outcome,
 ) -> Result<()> {
-    let mut reader = mtcheck::io::input::open_reader(path)?;
     let name = display(path);
     let mut line_no = 0usize;
     // A read error (a truncated .gz, say) ends the input, but only after the complete lines
@@ -264,7 +289,6 @@ fn check_jsonl(
             match checked {
                 Ok((report, text, id)) => {
                     outcome.add(&report);
-                    outcome.documents += 1;
                     write_report(args, printer, &here, &text, &report, id, out)?;
                 }
                 Err(BadRecord { id, message: error }) => {

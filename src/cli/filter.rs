@@ -22,7 +22,7 @@ pub enum ScorerChoice {
     Auto,
     /// One small forest over sentence statistics: qualities and flags, no spans.
     Fast,
-    /// The detector, as `mtcheck check`: spans with reasons, about 10× slower.
+    /// The detector, as `mtcheck check`: spans with reasons, about 10× slower than fast.
     Full,
     /// The detector read again by the fine-tuned encoder, as `mtcheck check --deep`: some
     /// 15-20× slower than `full` (for small jobs).

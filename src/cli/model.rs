@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use mtcheck::detect::deep::{encoder::Encoder, heads::DeepModel};
 use mtcheck::detect::fast::FastScorer;
+use mtcheck::io::checksums::{self, CHECKSUMS_FILE};
 use mtcheck::model_dir::{
     default_model_dir, DEEP_FILE, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, SCORER_FOREST_FILE,
     TOKENIZER_FILE, TOPICS_FILE,
@@ -18,6 +19,9 @@ pub enum ModelCommand {
     /// Files, sizes, LM settings, scorer settings and thresholds of a model folder (loading it
     /// checks that its parts fit this build).
     Info(ModelInfoArgs),
+    /// Write the folder's checksums (checksums.xxh3) of every file but the model card, which
+    /// every detector then checks before it answers (the build scripts run this last).
+    Seal(ModelInfoArgs),
 }
 
 #[derive(Args)]
@@ -28,9 +32,25 @@ pub struct ModelInfoArgs {
 
 pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    let ModelCommand::Info(args) = cmd;
+    let args = match cmd {
+        ModelCommand::Info(args) => args,
+        ModelCommand::Seal(args) => {
+            let dir = args.dir.unwrap_or_else(default_model_dir);
+            mtcheck::model_dir::ensure_model_folder(&dir)?;
+            let n = checksums::seal(&dir)?;
+            writeln!(out, "{}: checksums of {n} files written to {CHECKSUMS_FILE}", dir.display())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let dir = args.dir.unwrap_or_else(default_model_dir);
+    // Everything is checked before anything is printed: a damaged file is an error, not a
+    // listing with an error at its end. Opening the checker checks every section of the LM.
     let checker = Checker::with_model(&dir)?;
+    let manifest = checksums::read_manifest(&dir)?;
+    if let Some(listed) = &manifest {
+        let names: Vec<&str> = listed.keys().map(String::as_str).collect();
+        checksums::verify_files(&dir, &names)?;
+    }
     writeln!(out, "folder\t{}", dir.display())?;
     for file in [
         LM_FILE,
@@ -51,8 +71,6 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
         }
     }
     let lm = checker.lm();
-    // Every section's checksum: opening checks only the small ones.
-    lm.verify()?;
     let h = lm.header();
     writeln!(
         out,
@@ -63,6 +81,10 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
         h.value_bits
     )?;
     writeln!(out, "checksums\tall {} sections of lm.mtlm verified", mtcheck::lm::storage::format::SECTIONS)?;
+    match &manifest {
+        Some(listed) => writeln!(out, "{CHECKSUMS_FILE}\t{} files verified", listed.len())?,
+        None => writeln!(out, "{CHECKSUMS_FILE}\tmissing: the other files are unchecked (`mtcheck model seal`)")?,
+    }
     let scorer = checker.scorer();
     writeln!(out, "scorer\t{}", scorer.format)?;
     writeln!(

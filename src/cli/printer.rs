@@ -26,14 +26,48 @@ pub struct Printer {
 /// The gutter's width: "0.65 ▌ ".
 const GUTTER: usize = 7;
 
-/// What `--highlight`'s marks mean, printed once after the last document.
-pub fn legend(threshold: f32) -> String {
-    format!(
-        "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below {threshold:.2}; a little higher \
-         in a document called machine-translated, lower in one judged human), \
-         yellow: borderline (within 0.10 above); [[garbled words]] (red in colour) in flagged sentences, \
-         [?suspicious words?] (yellow, underlined) in the others; -- page furniture, not scored"
-    )
+/// What `--highlight`'s marks mean, printed once after the last document. Each document has
+/// its own flag line (its verdict line gives it), so the legend names none.
+pub fn legend() -> &'static str {
+    "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below the document's flag line, \
+     given in its verdict: higher in a document called machine-translated, lower in one judged human), \
+     yellow: borderline (within 0.10 above that line); [[garbled words]] (red in colour) in flagged \
+     sentences, [?suspicious words?] (yellow, underlined) in the others; -- page furniture, not scored"
+}
+
+/// `line` broken at spaces into lines of at most `width` characters (a word longer than that
+/// keeps its own line whole).
+pub fn wrap(line: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut current = 0usize;
+    for word in line.split(' ') {
+        let n = visible_width(word);
+        if current > 0 && current + 1 + n > width {
+            out.push('\n');
+            current = 0;
+        } else if current > 0 {
+            out.push(' ');
+            current += 1;
+        }
+        out.push_str(word);
+        current += n;
+    }
+    out
+}
+
+/// The columns `s` takes on a terminal: its characters less ANSI colour codes (`ESC [ … m`).
+fn visible_width(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (false, _) => n += 1,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+        }
+    }
+    n
 }
 
 /// The text columns for `--highlight`: the terminal's (or `$COLUMNS`) minus the gutter; 100 in
@@ -47,6 +81,11 @@ pub fn text_width() -> usize {
 }
 
 impl Printer {
+    /// `s` wrapped to the screen (the text column and the gutter).
+    pub fn wrap_to_screen(&self, s: &str) -> String {
+        wrap(s, self.width + GUTTER)
+    }
+
     /// `s` dimmed (in colour only).
     pub fn dim(&self, s: &str) -> String {
         self.paint(DIM, s)
@@ -100,11 +139,17 @@ impl Printer {
         }
     }
 
-    /// A quality, coloured by the flag line: red flagged, yellow borderline, else green.
-    fn quality(&self, q: f32, flagged: bool) -> String {
+    /// The line `report`'s sentences were flagged against.
+    fn flag_line(&self, report: &Report) -> f32 {
+        report.flag_line.unwrap_or(self.threshold)
+    }
+
+    /// A quality, coloured by the document's flag line `line`: red flagged, yellow borderline
+    /// (within 0.1 above it), else green.
+    fn quality(&self, q: f32, flagged: bool, line: f32) -> String {
         let style = if flagged {
             RED
-        } else if q < self.threshold + 0.1 {
+        } else if q < line + 0.1 {
             YELLOW
         } else {
             GREEN
@@ -131,7 +176,11 @@ impl Printer {
                 });
                 why = self.paint(DIM, &format!("  ({})", uniq.join(", ")));
             }
-            let _ = writeln!(out, "{name}:{line}: {}  {sentence}{why}", self.quality(s.quality, true));
+            let _ = writeln!(
+                out,
+                "{name}:{line}: {}  {sentence}{why}",
+                self.quality(s.quality, true, self.flag_line(report))
+            );
         }
         out
     }
@@ -142,6 +191,7 @@ impl Printer {
     pub fn highlight(&self, text: &str, report: &Report) -> String {
         let mut out = String::new();
         let mut start = 0;
+        let flag_line = self.flag_line(report);
         for line in text.split_inclusive('\n') {
             let end = start + line.trim_end_matches(['\n', '\r']).len();
             // Sentences are sorted and disjoint: find this line's by binary search, not a scan.
@@ -161,7 +211,7 @@ impl Printer {
                 } else if s.kind == SentenceKind::Boilerplate {
                     format!("{} │ ", self.paint(DIM, " -- "))
                 } else {
-                    format!("{} {} ", self.quality(s.quality, s.flagged), if s.flagged { "▌" } else { "│" })
+                    format!("{} {} ", self.quality(s.quality, s.flagged, flag_line), if s.flagged { "▌" } else { "│" })
                 };
                 self.rows(&mut out, text, &[s], ByteSpan::new(from, to), gutter);
             }
@@ -177,6 +227,11 @@ impl Printer {
         let trimmed_end = range.start + piece.trim_end().len();
         let mut row_start = range.start + (piece.len() - piece.trim_start().len());
         let mut gutter = gutter;
+        if row_start >= trimmed_end {
+            // Nothing but whitespace (a space, NBSP, \u{2028}, \v, \f): an empty row.
+            let _ = writeln!(out, "{}", gutter.trim_end());
+            return;
+        }
         loop {
             let rest = &text[row_start..trimmed_end];
             let fits = |end: usize| self.shown_width(text, sentences, ByteSpan::new(row_start, end)) <= self.width;
@@ -213,6 +268,10 @@ impl Printer {
         let SentenceCounts { furniture, .. } = report.counts();
         let p_mt = report.p_mt.map(|p| format!(", P(MT) {p:.2}")).unwrap_or_default();
         let extra = if furniture > 0 { format!(", {furniture} boilerplate") } else { String::new() };
-        format!("{name}: {words} (quality {}{p_mt}{extra})", self.quality(report.quality, report.flagged))
+        let line = self.flag_line(report);
+        format!(
+            "{name}: {words} (quality {}{p_mt}{extra}, flag line {line:.2})",
+            self.quality(report.quality, report.flagged, line)
+        )
     }
 }

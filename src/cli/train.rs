@@ -119,6 +119,7 @@ fn train_lm(args: TrainLmArgs) -> Result<ExitCode> {
         if !args.pretokenized {
             tokenizer.save(&path.with_file_name("tokenizer.json"))?;
         }
+        mtcheck::io::checksums::reseal_after_writing(path)?;
         eprintln!("wrote {} ({size} bytes)", path.display());
     }
     Ok(ExitCode::SUCCESS)

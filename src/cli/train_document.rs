@@ -11,7 +11,7 @@ use std::process::ExitCode;
 #[derive(Args)]
 pub struct TrainDocumentArgs {
     /// Labelled documents (mtcheck-eval v1, .zst/.gz accepted): `text` a whole document,
-    /// `is_mt` 1 for machine-translated or spun, 0 for human (scripts/build-document-sets.py
+    /// `is_mt` 1 for machine-translated or spun, 0 for human (scripts/build/build-document-sets.py
     /// makes them).
     #[arg(required = true)]
     pub sets: Vec<PathBuf>,
@@ -30,7 +30,7 @@ pub struct TrainDocumentArgs {
     pub human_called: f32,
     /// In a document called machine-translated, flag prose sentences below this quality (the
     /// default: the smallest line at which 80% of the round trips in both training sets of
-    /// scripts/build-model.sh get 3 flagged sentences; reports/accuracy.md).
+    /// scripts/build/build-model.sh get 3 flagged sentences; reports/accuracy.md).
     #[arg(long, default_value_t = 0.61)]
     pub flag_below: f32,
     /// The share of any set's human documents not called MT allowed a flagged sentence: in a
@@ -53,6 +53,7 @@ pub fn train_document(args: TrainDocumentArgs) -> Result<ExitCode> {
     let model = train(&checker, &options, &|message| eprintln!("{message}"))?;
     let out = args.output.unwrap_or_else(|| dir.join(DOCUMENT_FILE));
     model.save(&out)?;
+    mtcheck::io::checksums::reseal_after_writing(&out)?;
     eprintln!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

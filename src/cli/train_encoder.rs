@@ -15,7 +15,7 @@ use std::time::Instant;
 #[derive(Args)]
 pub struct TrainEncoderArgs {
     /// Sets with word tags (mtcheck-eval v1 with `tokens`, `bad` and, for the sentence head,
-    /// `human_quality`: the MLQE-PE train files; scripts/replaced-words-set.py's swaps).
+    /// `human_quality`: the MLQE-PE train files; scripts/experiments/replaced-words-set.py's swaps).
     #[arg(long, num_args = 1..)]
     pub tagged: Vec<PathBuf>,
     /// Clean human text: JSONL (`text`) or a paragraph a line; every word counts as OK.
@@ -24,7 +24,7 @@ pub struct TrainEncoderArgs {
     /// The grade of a clean sentence (MLQE grades are z-scores; 1.0 is their 90th percentile).
     #[arg(long, default_value_t = 1.0)]
     pub clean_grade: f32,
-    /// Sentences labelled `is_mt` 1 or 0 (JSONL) for the MT head (scripts/mt-vs-human-set.py).
+    /// Sentences labelled `is_mt` 1 or 0 (JSONL) for the MT head (scripts/experiments/mt-vs-human-set.py).
     #[arg(long, num_args = 1..)]
     pub labelled: Vec<PathBuf>,
     /// The encoder to start from (default: encoder.safetensors of the model folder).
@@ -96,6 +96,7 @@ pub fn train_encoder(args: TrainEncoderArgs) -> Result<ExitCode> {
         )
     })?;
     save(&from, &tuned, &args.output)?;
+    mtcheck::io::checksums::reseal_after_writing(&args.output)?;
     eprintln!("wrote {} ({:.0} s)", args.output.display(), start.elapsed().as_secs_f32());
     Ok(ExitCode::SUCCESS)
 }

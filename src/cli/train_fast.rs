@@ -45,6 +45,7 @@ pub fn train_fast(args: TrainFastArgs) -> Result<ExitCode> {
     let model = train(&analyzer, &options, &|message| eprintln!("{message}"))?;
     let out = args.data.output.unwrap_or_else(|| dir.join(FAST_SCORER_FILE));
     model.save(&out)?;
+    mtcheck::io::checksums::reseal_after_writing(&out)?;
     super::train::report_written(&out, &model.calibration);
     Ok(ExitCode::SUCCESS)
 }

@@ -127,6 +127,7 @@ pub fn train_scorer(args: TrainScorerArgs) -> Result<ExitCode> {
     let model = train(&models, &options, &|message| eprintln!("{message}"))?;
     let out = args.data.output.unwrap_or_else(|| dir.join(SCORER_FILE));
     model.save(&out)?;
+    mtcheck::io::checksums::reseal_after_writing(&out)?;
     super::train::report_written(&out, &model.calibration);
     Ok(ExitCode::SUCCESS)
 }
@@ -185,6 +186,7 @@ pub fn train_topics(args: TrainTopicsArgs) -> Result<ExitCode> {
     let topics = TopicVectors::train(&words, args.dim, batches);
     let out = args.output.unwrap_or_else(|| dir.join(TOPICS_FILE));
     topics.save(&out)?;
+    mtcheck::io::checksums::reseal_after_writing(&out)?;
     eprintln!("wrote {} ({} words × {})", out.display(), topics.len(), topics.dim);
     Ok(ExitCode::SUCCESS)
 }

@@ -25,9 +25,7 @@ pub struct Perplexity {
 
 impl Perplexity {
     pub fn with_model(dir: &Path) -> Result<Self> {
-        if !dir.is_dir() {
-            return Err(crate::model_dir::missing(dir));
-        }
+        crate::model_dir::ensure_model_folder(dir)?;
         Ok(Perplexity { analyzer: Analyzer::open(dir, Lookup::Raw)? })
     }
 
@@ -64,7 +62,7 @@ impl Perplexity {
             });
         });
         let quality = if count > 0 { to_quality((total / count as f64) as f32) } else { 1.0 };
-        Report { quality, flagged: sentences.iter().any(|s| s.flagged), p_mt: None, sentences }
+        Report { quality, flagged: sentences.iter().any(|s| s.flagged), p_mt: None, sentences, flag_line: None }
     }
 }
 

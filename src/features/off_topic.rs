@@ -177,8 +177,9 @@ impl TopicVectors {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         // Safety: the model file is not modified while mapped (as for the language model).
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        Self::from_file(ModelBytes::Mapped(map))
-            .map_err(|problem| Error::bad_model(path, format!("{problem}; rebuild it with scripts/build-model.sh")))
+        Self::from_file(ModelBytes::Mapped(map)).map_err(|problem| {
+            Error::bad_model(path, format!("{problem}; rebuild it with scripts/build/build-model.sh"))
+        })
     }
 
     fn from_file(file: ModelBytes) -> std::result::Result<Self, String> {

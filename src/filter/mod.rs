@@ -304,7 +304,8 @@ impl Filter {
             }
             each(stats, line, verdict)?;
         }
-        stats.bytes += lines.iter().map(|l| l.raw.len() as u64 + 1).sum::<u64>();
+        // A line over the limit was skipped unread but was still read past: its length counts.
+        stats.bytes += lines.iter().map(|l| l.too_long.unwrap_or(l.raw.len() as u64) + 1).sum::<u64>();
         observer.progress(stats);
         Ok(())
     }

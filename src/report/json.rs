@@ -106,6 +106,7 @@ mod tests {
             quality: 0.25,
             flagged: true,
             p_mt: None,
+            flag_line: None,
             sentences: vec![SentenceReport {
                 bytes: ByteSpan::new(0, text.len()),
                 kind: SentenceKind::Prose,

@@ -47,6 +47,10 @@ pub struct Report {
     /// model (None otherwise, and for documents under [`MIN_SENTENCES`] prose sentences).
     pub p_mt: Option<f32>,
     pub sentences: Vec<SentenceReport>,
+    /// The quality line this document's prose sentences were flagged against, when the
+    /// detector moves it per document (higher in a document called machine-translated, lower
+    /// in one judged human); None: the detector's own threshold.
+    pub flag_line: Option<f32>,
 }
 
 impl Report {
@@ -65,7 +69,7 @@ impl Report {
             (weight > 0.0).then(|| weighted / weight)
         };
         let quality = mean(true).or_else(|| mean(false)).unwrap_or(1.0);
-        Report { quality, flagged: sentences.iter().any(|s| s.flagged), p_mt: None, sentences }
+        Report { quality, flagged: sentences.iter().any(|s| s.flagged), p_mt: None, sentences, flag_line: None }
     }
 
     /// The prose sentences, the flagged ones among them and the page furniture.

@@ -3,8 +3,8 @@
 //! from the mean-pooled state, squared error) and an MT head (P(machine-translated) from the
 //! mean-pooled state, binary cross-entropy, classes balanced), on candle's autograd and AdamW:
 //! training stays in Rust, with no PyTorch to install. [`super::encoder_file`] writes the tuned
-//! layers as int8 in the weight file's format (scripts/build-encoder.py);
-//! `scripts/train-deep.py` then fits the shipped heads on the tuned encoder.
+//! layers as int8 in the weight file's format (scripts/build/build-encoder.py);
+//! `scripts/build/train-deep.py` then fits the shipped heads on the tuned encoder.
 
 use crate::analysis::Analyzer;
 use crate::detect::deep::encoder::{Encoder, MtHead};
@@ -61,7 +61,7 @@ pub fn read_examples(
     let mut out = Vec::new();
     for path in &options.tagged {
         for record in read_set(path)? {
-            // A set without grades (scripts/replaced-words-set.py) trains the token head only.
+            // A set without grades (scripts/experiments/replaced-words-set.py) trains the token head only.
             let (Some(tokens), Some(bad)) = (&record.tokens, &record.bad) else {
                 continue;
             };

@@ -1,5 +1,5 @@
 //! The fine-tuned encoder's weight file: the original embeddings, the tuned layers quantized to
-//! int8 per row (as scripts/build-encoder.py writes them) and the MT head, in safetensors.
+//! int8 per row (as scripts/build/build-encoder.py writes them) and the MT head, in safetensors.
 
 use super::encoder::Tuned;
 use crate::detect::deep::encoder::{FORMAT, LAYER_TENSORS, MT_HEAD_BIAS, MT_HEAD_WEIGHT};
@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// Writes the weight file: the embeddings of `original` as they are, the tuned layers
-/// quantized to int8 per row like scripts/build-encoder.py, and the MT head if one was trained
+/// quantized to int8 per row like scripts/build/build-encoder.py, and the MT head if one was trained
 /// (f32, [`MT_HEAD_WEIGHT`], [`MT_HEAD_BIAS`]).
 pub fn save(original: &Path, tuned: &Tuned, out: &Path) -> Result<()> {
     let layers = &tuned.layers;
@@ -96,7 +96,7 @@ fn f32_bytes(values: &[f32]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-/// int8 per row as scripts/build-encoder.py: q = round(w / s) + 128, s = max|w| / 127.
+/// int8 per row as scripts/build/build-encoder.py: q = round(w / s) + 128, s = max|w| / 127.
 fn quantize_rows(rows: &[Vec<f32>]) -> (Vec<u8>, Vec<f32>) {
     let mut q = Vec::with_capacity(rows.len() * rows.first().map_or(0, Vec::len));
     let mut scales = Vec::with_capacity(rows.len());

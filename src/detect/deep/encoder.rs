@@ -2,7 +2,7 @@
 //!
 //! Written here on candle-core/candle-nn rather than taken from candle-transformers: that crate
 //! carries some hundred other models (a long build for 120 lines used), and our weight file is
-//! int8 with per-row scales (scripts/build-encoder.py), which its loader does not read. The
+//! int8 with per-row scales (scripts/build/build-encoder.py), which its loader does not read. The
 //! forward pass is the standard post-LayerNorm BERT: embeddings + LayerNorm, then per layer
 //! self-attention (Q, K and V fused into one matmul), residual + LayerNorm, a GELU (erf)
 //! feed-forward, residual + LayerNorm.
@@ -123,7 +123,7 @@ pub(super) fn candle_error(path: &Path) -> impl Fn(candle_core::Error) -> Error 
 }
 
 impl Encoder {
-    /// Loads the int8 weight file written by scripts/build-encoder.py, every layer.
+    /// Loads the int8 weight file written by scripts/build/build-encoder.py, every layer.
     pub fn load(path: &Path) -> Result<Encoder> {
         Self::load_layers(path, usize::MAX)
     }

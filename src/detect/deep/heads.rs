@@ -1,4 +1,4 @@
-//! The deep detector's learned part (`deep.json`, written by scripts/train-deep.py): which
+//! The deep detector's learned part (`deep.json`, written by scripts/build/train-deep.py): which
 //! encoder layer it reads, a token head (P(garbled) of a word from its state), a sentence head
 //! (quality from the pooled state, the full detector's quality and the token head's mean and
 //! maximum) and the thresholds calibrated on clean text.

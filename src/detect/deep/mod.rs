@@ -6,7 +6,7 @@
 //! quality from the pooled state, the full detector's quality and the token head's mean and
 //! maximum. Spans: the full detector's, and in a flagged sentence the words the token head is
 //! sure of (reason "meaning"). The document's P(MT) stays the full detector's. Heads,
-//! calibration and thresholds: `deep.json` ([`heads`], scripts/train-deep.py).
+//! calibration and thresholds: `deep.json` ([`heads`], scripts/build/train-deep.py).
 //!
 //! ```no_run
 //! let checker = mtcheck::detect::deep::DeepChecker::new()?;
@@ -68,9 +68,7 @@ impl DeepChecker {
     /// The model in folder `dir`: the full detector's files and `deep.json` with the encoder
     /// files it names.
     pub fn with_model(dir: &Path) -> Result<Self> {
-        if !dir.is_dir() {
-            return Err(crate::model_dir::missing(dir));
-        }
+        crate::model_dir::ensure_model_folder(dir)?;
         let model = DeepModel::load(&dir.join(DEEP_FILE))?;
         let encoder_path = dir.join(&model.encoder);
         let (full, encoder) =
@@ -241,7 +239,7 @@ fn states_of(hidden: encoder::Hidden, layer: usize) -> candle_core::Result<State
 }
 
 /// Indices of `pieces` in batches of similar length (sorted), each at most [`BATCH_PIECES`]
-/// padded pieces and [`BATCH_SENTENCES`] sentences (scripts/deep_encoder.py batches alike).
+/// padded pieces and [`BATCH_SENTENCES`] sentences (scripts/build/deep_encoder.py batches alike).
 fn batches(pieces: &[Pieces]) -> Vec<Vec<usize>> {
     length_batches((0..pieces.len()).collect(), |i| pieces[i].ids.len(), BATCH_PIECES, BATCH_SENTENCES)
 }

@@ -33,7 +33,7 @@ pub struct FastScorer {
 
 impl FastScorer {
     pub fn load(path: &Path) -> Result<Self> {
-        let fix = "build it with `mtcheck train fast` (scripts/build-model.sh)";
+        let fix = "build it with `mtcheck train fast` (scripts/build/build-model.sh)";
         let bytes = std::fs::read(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
                 Error::bad_model(path, format!("no fast scorer in this model folder; {fix}"))
@@ -101,9 +101,7 @@ impl FastChecker {
     }
 
     fn open(dir: &Path, analyzer: fn(&Path, Lookup) -> Result<Analyzer>) -> Result<Self> {
-        if !dir.is_dir() {
-            return Err(crate::model_dir::missing(dir));
-        }
+        crate::model_dir::ensure_model_folder(dir)?;
         let analyzer = analyzer(dir, Lookup::Mapped)?;
         let scorer = FastScorer::load(&dir.join(FAST_SCORER_FILE))?;
         let threshold = scorer.threshold;

@@ -90,7 +90,7 @@ impl DocumentModel {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let model: DocumentModel = serde_json::from_slice(&bytes)
             .map_err(|e| Error::bad_model(path, format!("not a valid document model ({e})")))?;
-        let fix = "retrain it with `mtcheck train document` (scripts/build-model.sh)";
+        let fix = "retrain it with `mtcheck train document` (scripts/build/build-model.sh)";
         if model.format != FORMAT {
             return Err(Error::bad_model(path, format!("format {:?}, expected {FORMAT:?}; {fix}", model.format)));
         }

@@ -105,7 +105,7 @@ impl ScorerModel {
             if bytes.len() as u64 != info.bytes || hash(&bytes) != info.xxh3 {
                 return Err(Error::bad_model(
                     &forest_path,
-                    format!("is not the forest file {} was saved with (size or checksum differ); rebuild both with scripts/build-model.sh", path.display()),
+                    format!("is not the forest file {} was saved with (size or checksum differ); rebuild both with scripts/build/build-model.sh", path.display()),
                 ));
             }
             let forests = forest_file::decode(&bytes).map_err(|e| Error::bad_model(&forest_path, e))?;
@@ -132,7 +132,7 @@ impl ScorerModel {
     /// The file must have been trained on exactly the features this build computes.
     fn check(&self, path: &Path) -> Result<()> {
         let fix =
-            "retrain it with `mtcheck train scorer` (scripts/build-model.sh) or use the mtcheck version that made it";
+            "retrain it with `mtcheck train scorer` (scripts/build/build-model.sh) or use the mtcheck version that made it";
         if self.format != FORMAT && self.format != FORMAT_V1 {
             return Err(Error::bad_model(path, format!("format {:?}, expected {FORMAT:?}; {fix}", self.format)));
         }

@@ -17,7 +17,7 @@
 //! ```
 //! Opening checks the header (magic, version, endianness, checksum, sizes against the file
 //! length), so a truncated, foreign or wrong-version file fails at once with the reason.
-//! Section checksums are checked on demand ([`verify_sections`]), since that reads everything.
+//! Every section's checksum is checked on open too, before the first query can read it.
 
 use crate::error::{Error, Result};
 use std::path::Path;
@@ -256,23 +256,22 @@ pub fn verify_sections(header: &Header, bytes: &[u8], path: &Path) -> Result<()>
     verify_these(header, bytes, path, 0..SECTIONS)
 }
 
-/// The sections other than the n-gram tables: the vocabulary, the unigrams and the codebooks,
-/// a few MB that every query reads. Checked on every open (a millisecond or two).
-pub const SMALL_SECTIONS: std::ops::Range<usize> = VOCAB_TEXT..CODEBOOKS + 1;
-
-/// Checks the checksums of sections `which`.
+/// Checks the checksums of sections `which`, on all cores (the n-gram tables are tens of MB
+/// each and independent; mapped, reading them in is most of the cost).
 pub fn verify_these(header: &Header, bytes: &[u8], path: &Path, which: std::ops::Range<usize>) -> Result<()> {
-    for i in which {
+    use rayon::prelude::*;
+    let bad = which.into_par_iter().find_first(|&i| {
         let s = header.sections[i];
         let data = bytes.get(s.offset as usize..(s.offset + s.len) as usize).unwrap_or_default();
-        if xxhash_rust::xxh3::xxh3_64(data) != s.checksum {
-            return Err(Error::bad_model(
-                path,
-                format!("corrupt: section {i} checksum mismatch (rebuild or copy the model again)"),
-            ));
-        }
+        xxhash_rust::xxh3::xxh3_64(data) != s.checksum
+    });
+    match bad {
+        Some(i) => Err(Error::bad_model(
+            path,
+            format!("corrupt: section {i} checksum mismatch (rebuild or copy the model again)"),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Lays out `sections` after the header, filling in offsets, lengths and checksums, and
