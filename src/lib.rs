@@ -18,6 +18,7 @@
 //! ([`filter::Observer`], the trainers' `log`).
 
 pub mod analysis;
+pub mod attribution;
 pub mod detect;
 pub mod error;
 pub mod eval;

@@ -61,6 +61,16 @@ pub fn default_model_dir() -> PathBuf {
 /// one (empty, or another folder given by mistake) is refused naming what is missing and
 /// where the setting came from, not with a bare "lm.mtlm: No such file".
 pub fn ensure_model_folder(dir: &Path) -> crate::error::Result<()> {
+    ensure_model_folder_exists(dir)?;
+    // A sealed folder is checked whole before any detector reads it (the LM checks its own
+    // sections as it opens): a damaged file is refused even where this detector would not read
+    // it, so that no command answers from a folder known to be damaged.
+    crate::io::checksums::verify_folder(dir)
+}
+
+/// [`ensure_model_folder`] without the checksums: what `mtcheck model seal` needs (it writes
+/// them).
+pub fn ensure_model_folder_exists(dir: &Path) -> crate::error::Result<()> {
     if !dir.is_dir() {
         return Err(missing(dir));
     }
@@ -75,10 +85,7 @@ pub fn ensure_model_folder(dir: &Path) -> crate::error::Result<()> {
             ),
         ));
     }
-    // A sealed folder is checked whole before any detector reads it (the LM checks its own
-    // sections as it opens): a damaged file is refused even where this detector would not read
-    // it, so that no command answers from a folder known to be damaged.
-    crate::io::checksums::verify_folder(dir)
+    Ok(())
 }
 
 /// The error for a model folder `dir` that does not exist, with how to give one and where

@@ -18,7 +18,14 @@ struct Document {
     flagged: bool,
     p_mt: Option<f64>,
     verdict: String,
+    /// The document's flag line (optional: absent for detectors that flag by another rule).
+    #[serde(default)]
+    flag_line: Option<f64>,
     sentences: Vec<Sentence>,
+    /// With `--source` only (tests/attribution.rs checks its fields).
+    #[serde(default)]
+    #[allow(dead_code)]
+    source: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,7 +52,10 @@ struct Span {
     reasons: Vec<String>,
 }
 
-const DOCUMENT_FIELDS: &[&str] = &["id", "quality", "flagged", "p_mt", "verdict", "sentences"];
+/// `id`, `flag_line` and `source` appear only when they have a value (a record's id, a detector
+/// with a flag line, `--source`).
+const DOCUMENT_FIELDS: &[&str] = &["id", "quality", "flagged", "p_mt", "verdict", "flag_line", "sentences", "source"];
+const OPTIONAL_FIELDS: &[&str] = &["id", "flag_line", "source"];
 const SENTENCE_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "kind", "quality", "flagged", "spans"];
 const SPAN_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "score", "reasons"];
 
@@ -67,7 +77,7 @@ fn chars_before(text: &str, byte: usize) -> usize {
 fn check_line(line: &str, text: &str) -> Document {
     let raw: Value = serde_json::from_str(line).unwrap();
     let expected_doc: Vec<&str> =
-        DOCUMENT_FIELDS.iter().copied().filter(|k| *k != "id" || raw.get("id").is_some()).collect();
+        DOCUMENT_FIELDS.iter().copied().filter(|k| !OPTIONAL_FIELDS.contains(k) || raw.get(*k).is_some()).collect();
     assert_eq!(keys(&raw), expected_doc, "document fields and their order");
     for s in raw["sentences"].as_array().unwrap() {
         assert_eq!(keys(s), SENTENCE_FIELDS);
@@ -77,6 +87,9 @@ fn check_line(line: &str, text: &str) -> Document {
     }
     let doc: Document = serde_json::from_str(line).unwrap();
     assert_score(doc.quality);
+    if let Some(line) = doc.flag_line {
+        assert_score(line);
+    }
     assert_eq!(doc.flagged, doc.sentences.iter().any(|s| s.flagged));
     let prose = doc.sentences.iter().filter(|s| s.kind == "prose").count();
     match doc.p_mt {

@@ -77,6 +77,11 @@ pub struct CheckArgs {
     pub deep: bool,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Read every text against this source (the article it was taken from): its changed words
+    /// are listed with what the source had, and the verdict says whether it is a spun copy, a
+    /// copy, or unrelated (JSONL: a "source" object).
+    #[arg(long)]
+    pub source: Option<PathBuf>,
 }
 
 /// What the run found.
@@ -120,6 +125,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
+    let source = match &args.source {
+        Some(path) => Some(read_source(path)?),
+        None => None,
+    };
     let printer = Printer { color, threshold: checker.threshold().unwrap_or(0.5), width: super::printer::text_width() };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -135,11 +144,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         eprintln!("mtcheck: reading text from the terminal; end it with Ctrl-D (see `mtcheck --help`)");
     }
     for path in &paths {
+        let check = Check { detector: checker.as_ref(), source: source.as_deref() };
         let result = mtcheck::io::input::open_reader(path).map_err(anyhow::Error::from).and_then(|mut reader| {
             if is_jsonl(args.input_format, path, &mut reader) {
-                check_jsonl(checker.as_ref(), &args, &printer, path, reader, &mut out, &mut outcome)
+                check_jsonl(&check, &args, &printer, path, reader, &mut out, &mut outcome)
             } else {
-                check_text(checker.as_ref(), &args, &printer, path, reader, &mut out, &mut outcome)
+                check_text(&check, &args, &printer, path, reader, &mut out, &mut outcome)
             }
         });
         if let Err(e) = result {
@@ -170,6 +180,33 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(if outcome.errors > 0 { super::EXIT_ERROR } else { u8::from(outcome.flagged) }))
 }
 
+/// The detector, and the source every text is read against (`--source`).
+struct Check<'a> {
+    detector: &'a dyn Detector,
+    source: Option<&'a str>,
+}
+
+impl Check<'_> {
+    fn run(&self, text: &str) -> Report {
+        let mut report = self.detector.check(text);
+        if let Some(source) = self.source {
+            report.source = Some(mtcheck::attribution::compare_texts(self.detector.analyzer(), text, source));
+        }
+        report
+    }
+}
+
+/// The text of `--source` (a plain UTF-8 file, .gz/.zst accepted).
+fn read_source(path: &Path) -> Result<String> {
+    let name = display(path);
+    let mut bytes = Vec::new();
+    mtcheck::io::input::open_reader(path)?
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading --source {name}"))?;
+    String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("--source {name}: not UTF-8; convert it (e.g. iconv -t utf-8)"))
+}
+
 /// Whether `path` holds JSONL: by `--input-format`, else by its name (.jsonl/.ndjson JSONL,
 /// .txt text), else (stdin, other names) when it starts with `{`, as `filter` decides.
 fn is_jsonl(format: InputFormat, path: &Path, reader: &mut Reader) -> bool {
@@ -186,7 +223,7 @@ fn is_jsonl(format: InputFormat, path: &Path, reader: &mut Reader) -> bool {
 type Reader = Box<dyn BufRead + Send>;
 
 fn check_text(
-    checker: &dyn Detector,
+    checker: &Check,
     args: &CheckArgs,
     printer: &Printer,
     path: &Path,
@@ -205,7 +242,7 @@ fn check_text(
     if text.trim().is_empty() {
         eprintln!("mtcheck: {name}: empty input, nothing to check");
     }
-    let report = checker.check(&text);
+    let report = checker.run(&text);
     outcome.add(&report);
     let id = Some(serde_json::Value::String(name.clone()));
     write_report(args, printer, &name, &text, &report, id, out)
@@ -225,7 +262,10 @@ fn write_report(
             serde_json::to_writer(&mut *out, &report.to_json(text, id))?;
             out.write_all(b"\n")?;
         }
-        Format::Summary => writeln!(out, "{}", printer.verdict(name, report))?,
+        Format::Summary => match &report.source {
+            Some(source) => writeln!(out, "{}; source: {}", printer.verdict(name, report), source.verdict_text())?,
+            None => writeln!(out, "{}", printer.verdict(name, report))?,
+        },
         Format::Human => {
             if args.highlight {
                 write!(out, "{}", printer.highlight(text, report))?;
@@ -233,6 +273,7 @@ fn write_report(
                 write!(out, "{}", printer.flagged_lines(name, text, report))?;
             }
             writeln!(out, "{}", printer.wrap_to_screen(&printer.verdict(name, report)))?;
+            write!(out, "{}", printer.source_lines(text, report))?;
         }
     }
     Ok(())
@@ -242,7 +283,7 @@ fn write_report(
 type Checked = std::result::Result<(Report, String, Option<serde_json::Value>), BadRecord>;
 
 fn check_jsonl(
-    checker: &dyn Detector,
+    checker: &Check,
     args: &CheckArgs,
     printer: &Printer,
     path: &Path,
@@ -281,7 +322,7 @@ fn check_jsonl(
         let results: Vec<(usize, Checked)> = batch
             .par_iter()
             .map(|(n, line)| {
-                (*n, json_record(line, &args.field).map(|r| (checker.check(&r.text), r.text.into_owned(), r.id)))
+                (*n, json_record(line, &args.field).map(|r| (checker.run(&r.text), r.text.into_owned(), r.id)))
             })
             .collect();
         for (n, checked) in results {

@@ -7,6 +7,7 @@ mod filter;
 mod lm;
 mod model;
 mod printer;
+mod serve;
 mod train;
 mod train_document;
 mod train_encoder;
@@ -39,7 +40,10 @@ enum Command {
     /// Train models.
     #[command(subcommand)]
     Train(train::TrainCommand),
-    /// Model folder tools: info.
+    /// Serve the checker over HTTP: a JSON API, LanguageTool's API and a web page for
+    /// editors (loopback by default).
+    Serve(serve::ServeArgs),
+    /// Model folder tools: info, seal.
     #[command(subcommand)]
     Model(model::ModelCommand),
     /// Language-model tools: query, ARPA import and export, info.
@@ -83,6 +87,7 @@ pub fn run() -> ExitCode {
         Command::Train(cmd) => train::run(cmd),
         Command::Lm(cmd) => lm::run(cmd),
         Command::Model(cmd) => model::run(cmd),
+        Command::Serve(args) => serve::run(args),
         Command::Tokenize(args) => lm::tokenize(args),
         Command::Eval(args) => eval::run(args),
     };

@@ -11,7 +11,7 @@ use mtcheck::model_dir::{
 };
 use mtcheck::Checker;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
@@ -36,22 +36,32 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
         ModelCommand::Info(args) => args,
         ModelCommand::Seal(args) => {
             let dir = args.dir.unwrap_or_else(default_model_dir);
-            mtcheck::model_dir::ensure_model_folder(&dir)?;
+            mtcheck::model_dir::ensure_model_folder_exists(&dir)?;
             let n = checksums::seal(&dir)?;
             writeln!(out, "{}: checksums of {n} files written to {CHECKSUMS_FILE}", dir.display())?;
             return Ok(ExitCode::SUCCESS);
         }
     };
     let dir = args.dir.unwrap_or_else(default_model_dir);
-    // Everything is checked before anything is printed: a damaged file is an error, not a
-    // listing with an error at its end. Opening the checker checks every section of the LM.
-    let checker = Checker::with_model(&dir)?;
-    let manifest = checksums::read_manifest(&dir)?;
+    for (key, value) in describe(&dir)? {
+        writeln!(out, "{key}\t{value}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `model info` prints, as (key, value) rows: also `GET /v1/model` of `mtcheck serve`.
+/// Everything is checked before a row is made: a damaged file is an error, not a listing
+/// with an error at its end (opening the checker checks every section of the LM).
+pub fn describe(dir: &Path) -> Result<Vec<(String, String)>> {
+    let checker = Checker::with_model(dir)?;
+    let manifest = checksums::read_manifest(dir)?;
     if let Some(listed) = &manifest {
         let names: Vec<&str> = listed.keys().map(String::as_str).collect();
-        checksums::verify_files(&dir, &names)?;
+        checksums::verify_files(dir, &names)?;
     }
-    writeln!(out, "folder\t{}", dir.display())?;
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut row = |key: &str, value: String| rows.push((key.to_string(), value));
+    row("folder", dir.display().to_string());
     for file in [
         LM_FILE,
         TOKENIZER_FILE,
@@ -66,87 +76,87 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
         "MODEL_CARD.md",
     ] {
         match std::fs::metadata(dir.join(file)) {
-            Ok(m) => writeln!(out, "{file}\t{} bytes", m.len())?,
-            Err(_) => writeln!(out, "{file}\tmissing")?,
+            Ok(m) => row(file, format!("{} bytes", m.len())),
+            Err(_) => row(file, "missing".to_string()),
         }
     }
     let lm = checker.lm();
     let h = lm.header();
-    writeln!(
-        out,
-        "lm\torder {}, vocabulary {}, {} n-grams, {}-bit values",
-        h.order,
-        h.vocab_size,
-        h.counts.iter().sum::<u64>(),
-        h.value_bits
-    )?;
-    writeln!(out, "checksums\tall {} sections of lm.mtlm verified", mtcheck::lm::storage::format::SECTIONS)?;
+    row(
+        "lm",
+        format!(
+            "order {}, vocabulary {}, {} n-grams, {}-bit values",
+            h.order,
+            h.vocab_size,
+            h.counts.iter().sum::<u64>(),
+            h.value_bits
+        ),
+    );
+    row("checksums", format!("all {} sections of lm.mtlm verified", mtcheck::lm::storage::format::SECTIONS));
     match &manifest {
-        Some(listed) => writeln!(out, "{CHECKSUMS_FILE}\t{} files verified", listed.len())?,
-        None => writeln!(out, "{CHECKSUMS_FILE}\tmissing: the other files are unchecked (`mtcheck model seal`)")?,
+        Some(listed) => row(CHECKSUMS_FILE, format!("{} files verified", listed.len())),
+        None => row(CHECKSUMS_FILE, "missing: the other files are unchecked (`mtcheck model seal`)".to_string()),
     }
     let scorer = checker.scorer();
-    writeln!(out, "scorer\t{}", scorer.format)?;
-    writeln!(
-        out,
-        "sentence forest\t{} trees over {} inputs",
-        scorer.sentence.trees.len(),
-        scorer.sentence_inputs.len()
-    )?;
-    writeln!(out, "token forest\t{} trees over {} inputs", scorer.token.trees.len(), scorer.token_inputs.len())?;
-    writeln!(
-        out,
-        "calibration\tquality = sigmoid((score - {:.3}) / {:.3})",
-        scorer.calibration.center, scorer.calibration.scale
-    )?;
+    row("scorer", format!("{}", scorer.format));
+    row(
+        "sentence forest",
+        format!("{} trees over {} inputs", scorer.sentence.trees.len(), scorer.sentence_inputs.len()),
+    );
+    row("token forest", format!("{} trees over {} inputs", scorer.token.trees.len(), scorer.token_inputs.len()));
+    row(
+        "calibration",
+        format!("quality = sigmoid((score - {:.3}) / {:.3})", scorer.calibration.center, scorer.calibration.scale),
+    );
     let t = &scorer.thresholds;
-    writeln!(
-        out,
-        "thresholds\tflag below {}, spans below {} where P(garbled) >= {}",
-        t.sentence, t.span_gate, t.token
-    )?;
-    writeln!(out, "topic vectors\t{} words x {}", checker.topics().len(), checker.topics().dim)?;
-    writeln!(out, "trained on\t{}", scorer.provenance)?;
+    row(
+        "thresholds",
+        format!("flag below {}, spans below {} where P(garbled) >= {}", t.sentence, t.span_gate, t.token),
+    );
+    row("topic vectors", format!("{} words x {}", checker.topics().len(), checker.topics().dim));
+    row("trained on", format!("{}", scorer.provenance));
     match FastScorer::load(&dir.join(FAST_SCORER_FILE)) {
         Ok(fast) => {
-            writeln!(
-                out,
-                "fast scorer\t{} trees over {} inputs, flag below {}",
-                fast.forest.trees.len(),
-                fast.inputs.len(),
-                fast.threshold
-            )?;
-            writeln!(
-                out,
-                "fast calibration\tquality = sigmoid((score - {:.3}) / {:.3})",
-                fast.calibration.center, fast.calibration.scale
-            )?;
+            row(
+                "fast scorer",
+                format!(
+                    "{} trees over {} inputs, flag below {}",
+                    fast.forest.trees.len(),
+                    fast.inputs.len(),
+                    fast.threshold
+                ),
+            );
+            row(
+                "fast calibration",
+                format!("quality = sigmoid((score - {:.3}) / {:.3})", fast.calibration.center, fast.calibration.scale),
+            );
         }
         // Only `mtcheck filter` needs it: say why it cannot be used, as a fact about the folder.
-        Err(e) => writeln!(out, "fast scorer\t{e}")?,
+        Err(e) => row("fast scorer", format!("{e}")),
     }
     // Only `--deep` needs these: a folder without them is still a complete model.
     match DeepModel::load(&dir.join(DEEP_FILE)) {
         Ok(deep) => {
             match Encoder::load(&dir.join(&deep.encoder)) {
-                Ok(encoder) => writeln!(
-                    out,
-                    "encoder\t{}: {} layers x {} (int8 weights), the heads read layer {}",
-                    deep.encoder,
-                    encoder.layer_count(),
-                    encoder.hidden_size(),
-                    deep.layer
-                )?,
-                Err(e) => writeln!(out, "encoder\t{e}")?,
+                Ok(encoder) => row(
+                    "encoder",
+                    format!(
+                        "{}: {} layers x {} (int8 weights), the heads read layer {}",
+                        deep.encoder,
+                        encoder.layer_count(),
+                        encoder.hidden_size(),
+                        deep.layer
+                    ),
+                ),
+                Err(e) => row("encoder", format!("{e}")),
             }
-            writeln!(
-                out,
-                "deep thresholds\tflag below {}, spans where P(garbled) >= {}",
-                deep.thresholds.sentence, deep.thresholds.token
-            )?;
-            writeln!(out, "deep heads trained on\t{}", deep.provenance)?;
+            row(
+                "deep thresholds",
+                format!("flag below {}, spans where P(garbled) >= {}", deep.thresholds.sentence, deep.thresholds.token),
+            );
+            row("deep heads trained on", format!("{}", deep.provenance));
         }
-        Err(e) => writeln!(out, "deep detector\t{e}")?,
+        Err(e) => row("deep detector", format!("{e}")),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(rows)
 }

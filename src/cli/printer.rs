@@ -257,6 +257,23 @@ impl Printer {
         }
     }
 
+    /// With `--source`: the relation to the source and each changed stretch with what the
+    /// source had ("" for words the text added), a line each.
+    pub fn source_lines(&self, text: &str, report: &Report) -> String {
+        let Some(source) = &report.source else { return String::new() };
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", self.wrap_to_screen(&format!("source: {}", source.verdict_text())));
+        if source.verdict() == mtcheck::attribution::SourceVerdict::Unrelated {
+            return out;
+        }
+        for change in &source.changes {
+            let now = self.paint(RED, &text[change.bytes]);
+            let was = if change.was.is_empty() { "(added)".to_string() } else { format!("was \"{}\"", change.was) };
+            let _ = writeln!(out, "    \"{now}\" {}", self.paint(DIM, &was));
+        }
+        out
+    }
+
     /// The article's verdict in one line.
     pub fn verdict(&self, name: &str, report: &Report) -> String {
         let colour = match report.verdict() {

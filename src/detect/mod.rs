@@ -44,6 +44,9 @@ pub trait Detector: Send + Sync {
     fn marks_spans(&self) -> bool;
     /// The quality below which it flags a sentence (None: it flags by another rule).
     fn threshold(&self) -> Option<f32>;
+    /// Its front end: sentences and tokens as it reads them (what [`crate::attribution`]
+    /// aligns a text and its source with).
+    fn analyzer(&self) -> &crate::analysis::Analyzer;
 }
 
 /// The detectors there are.

@@ -62,7 +62,14 @@ impl Perplexity {
             });
         });
         let quality = if count > 0 { to_quality((total / count as f64) as f32) } else { 1.0 };
-        Report { quality, flagged: sentences.iter().any(|s| s.flagged), p_mt: None, sentences, flag_line: None }
+        Report {
+            quality,
+            flagged: sentences.iter().any(|s| s.flagged),
+            p_mt: None,
+            sentences,
+            flag_line: None,
+            source: None,
+        }
     }
 }
 
@@ -81,6 +88,10 @@ impl Detector for Perplexity {
 
     fn threshold(&self) -> Option<f32> {
         None
+    }
+
+    fn analyzer(&self) -> &crate::analysis::Analyzer {
+        &self.analyzer
     }
 }
 

@@ -3,6 +3,7 @@
 //! and span, scores rounded to 4 decimals.
 
 use super::{Report, SentenceKind};
+use crate::attribution::SourceVerdict;
 use crate::text::CharOffsets;
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,41 @@ pub struct ReportJson {
     pub p_mt: Option<f32>,
     /// The verdict in words (`Report::verdict_text`).
     pub verdict: String,
+    /// The quality line this document's prose sentences were flagged against (higher in a
+    /// document called machine-translated, lower in one judged human); null when the detector
+    /// flags by another rule. Added in session 13 (issue 25); readers of older output ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag_line: Option<f32>,
     pub sentences: Vec<SentenceJson>,
+    /// With `--source`: the text read against its source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceJson>,
+}
+
+/// The JSONL form of a [`crate::attribution::SourceComparison`].
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct SourceJson {
+    /// "spun copy of the source: 7 of 9 sentences reworded, 41 of 180 words changed", "a
+    /// copy of the source, not reworded: …" or "unrelated to the source: …".
+    pub verdict: String,
+    /// `spun_copy`, `copy` or `unrelated`.
+    pub relation: String,
+    pub sentences: usize,
+    pub aligned: usize,
+    pub reworded: usize,
+    pub words: usize,
+    pub words_changed: usize,
+    pub changes: Vec<ChangeJson>,
+}
+
+/// Words the text changed: where, and what the source had there ("" for an insertion).
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct ChangeJson {
+    pub start: usize,
+    pub end: usize,
+    pub char_start: usize,
+    pub char_end: usize,
+    pub was: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -81,7 +116,37 @@ impl Report {
             flagged: self.flagged,
             p_mt: self.p_mt.map(round4),
             verdict: self.verdict_text(),
+            flag_line: self.flag_line.map(round4),
             sentences,
+            source: self.source.as_ref().map(|c| {
+                // Changes come in text order, so the forward-only char counter still serves.
+                let mut chars = CharOffsets::new(text);
+                SourceJson {
+                    verdict: c.verdict_text(),
+                    relation: match c.verdict() {
+                        SourceVerdict::SpunCopy => "spun_copy",
+                        SourceVerdict::Copy => "copy",
+                        SourceVerdict::Unrelated => "unrelated",
+                    }
+                    .to_string(),
+                    sentences: c.sentences,
+                    aligned: c.aligned,
+                    reworded: c.reworded,
+                    words: c.words,
+                    words_changed: c.words_changed,
+                    changes: c
+                        .changes
+                        .iter()
+                        .map(|ch| ChangeJson {
+                            start: ch.bytes.start,
+                            end: ch.bytes.end,
+                            char_start: chars.at(ch.bytes.start),
+                            char_end: chars.at(ch.bytes.end),
+                            was: ch.was.clone(),
+                        })
+                        .collect(),
+                }
+            }),
         }
     }
 }
@@ -107,6 +172,7 @@ mod tests {
             flagged: true,
             p_mt: None,
             flag_line: None,
+            source: None,
             sentences: vec![SentenceReport {
                 bytes: ByteSpan::new(0, text.len()),
                 kind: SentenceKind::Prose,

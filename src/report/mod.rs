@@ -5,7 +5,7 @@
 mod json;
 
 pub use crate::analysis::SentenceKind;
-pub use json::{ReportJson, SentenceJson, SpanJson};
+pub use json::{ChangeJson, ReportJson, SentenceJson, SourceJson, SpanJson};
 
 use crate::text::ByteSpan;
 
@@ -51,6 +51,8 @@ pub struct Report {
     /// detector moves it per document (higher in a document called machine-translated, lower
     /// in one judged human); None: the detector's own threshold.
     pub flag_line: Option<f32>,
+    /// The text read against its source (`check --source`): what was changed, and a verdict.
+    pub source: Option<crate::attribution::SourceComparison>,
 }
 
 impl Report {
@@ -69,7 +71,14 @@ impl Report {
             (weight > 0.0).then(|| weighted / weight)
         };
         let quality = mean(true).or_else(|| mean(false)).unwrap_or(1.0);
-        Report { quality, flagged: sentences.iter().any(|s| s.flagged), p_mt: None, sentences, flag_line: None }
+        Report {
+            quality,
+            flagged: sentences.iter().any(|s| s.flagged),
+            p_mt: None,
+            sentences,
+            flag_line: None,
+            source: None,
+        }
     }
 
     /// The prose sentences, the flagged ones among them and the page furniture.

@@ -284,4 +284,8 @@ impl Detector for DeepChecker {
     fn threshold(&self) -> Option<f32> {
         Some(self.threshold)
     }
+
+    fn analyzer(&self) -> &crate::analysis::Analyzer {
+        self.full.analyzer()
+    }
 }

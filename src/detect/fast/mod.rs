@@ -145,6 +145,10 @@ impl Detector for FastChecker {
     fn threshold(&self) -> Option<f32> {
         Some(self.threshold)
     }
+
+    fn analyzer(&self) -> &crate::analysis::Analyzer {
+        &self.analyzer
+    }
 }
 
 /// Calls `each(sentence, input row)` for every sentence of `text` that has tokens.

@@ -67,8 +67,13 @@ impl Checker {
     }
 
     fn open(dir: &Path, with_document: bool) -> Result<Self> {
-        crate::model_dir::ensure_model_folder(dir)?;
-        let analyzer = Analyzer::open(dir, Lookup::Mapped)?;
+        crate::model_dir::ensure_model_folder_exists(dir)?;
+        // The folder's checksums and the LM's own (which it checks as it opens) side by side:
+        // both must pass before anything is read from the files.
+        let (verified, analyzer) =
+            rayon::join(|| crate::io::checksums::verify_folder(dir), || Analyzer::open(dir, Lookup::Mapped));
+        verified?;
+        let analyzer = analyzer?;
         // The two larger files load side by side (about 15 ms each).
         let topics_path = dir.join(TOPICS_FILE);
         let (scorer, topics) = rayon::join(
@@ -263,5 +268,9 @@ impl Detector for Checker {
 
     fn threshold(&self) -> Option<f32> {
         Some(self.threshold)
+    }
+
+    fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
     }
 }

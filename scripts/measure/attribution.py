@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""`check --source` on the neural round trips of ../shared/data/train (issue 27): every round-trip
+article read against its own original, and against another original of the same year (which
+must come out unrelated). The truth for changed words is the word diff of the pair (difflib
+over lower-cased words without punctuation); a word of the round trip counts as marked when a
+change span of the answer overlaps it.
+
+Prints: pairs, share called spun copy / copy / unrelated, changed-word precision and recall,
+and for the mismatched pairs the share called unrelated. Needs zstd on PATH; standard library.
+  scripts/measure/attribution.py [BIN]
+"""
+import difflib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SET = os.path.join(ROOT, "..", "shared", "data", "train", "neural-roundtrip-news-train.jsonl.zst")
+WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+
+
+def words(text):
+    return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def check(binary, text, source):
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        f.write(source)
+    try:
+        out = subprocess.run([binary, "check", "-", "--format", "jsonl", "--input-format", "text", "--source", f.name],
+                             input=text, capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    return json.loads(out.stdout)["source"]
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "mtcheck")
+    rows = [json.loads(line) for line in subprocess.run(["zstd", "-dc", SET], capture_output=True, text=True,
+                                                           check=True).stdout.splitlines()]
+    docs = [r for r in rows if r["level"] == "doc"]
+    originals = {r["pair"]: r for r in docs if r["kind"] == "orig"}
+    trips = [r for r in docs if r["kind"] == "roundtrip" and r["pair"] in originals]
+    relations, tp, fp, fn = {}, 0, 0, 0
+    for r in trips:
+        source = originals[r["pair"]]["text"]
+        answer = check(binary, r["text"], source)
+        relations[answer["relation"]] = relations.get(answer["relation"], 0) + 1
+        ours, theirs = words(r["text"]), words(source)
+        # Char offsets of the answer are Python string indices.
+        marked = [any(c["char_start"] < end and c["char_end"] > start for c in answer["changes"]) for _, start, end in ours]
+        truth = [True] * len(ours)
+        matcher = difflib.SequenceMatcher(None, [w for w, _, _ in ours], [w for w, _, _ in theirs], autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for k in range(block.a, block.a + block.size):
+                truth[k] = False
+        tp += sum(m and t for m, t in zip(marked, truth))
+        fp += sum(m and not t for m, t in zip(marked, truth))
+        fn += sum(t and not m for m, t in zip(marked, truth))
+    n = len(trips)
+    print(f"{n} round-trip articles against their originals: " +
+          ", ".join(f"{k} {v / n:.3f}" for k, v in sorted(relations.items())))
+    print(f"changed words: precision {tp / max(1, tp + fp):.3f}, recall {tp / max(1, tp + fn):.3f} "
+          f"({tp + fn} changed of the round trips' words by the pair's word diff)")
+    rng = random.Random(7)
+    unrelated = 0
+    sample = rng.sample(trips, min(100, n))
+    for r in sample:
+        others = [o for p, o in originals.items() if p != r["pair"] and o["year"] == r["year"]]
+        answer = check(binary, r["text"], rng.choice(others)["text"])
+        unrelated += answer["relation"] == "unrelated"
+    print(f"{len(sample)} round trips against another original of their year: unrelated {unrelated / len(sample):.3f}")
+
+
+if __name__ == "__main__":
+    main()

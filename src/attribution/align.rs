@@ -1,0 +1,143 @@
+//! Monotone alignment of two texts' sentences (a spun copy keeps its source's order): dynamic
+//! programming over (text sentence, source sentence) that takes a pair when it is similar
+//! enough and may skip sentences on either side (added furniture, dropped lines).
+//!
+//! Similarity is the mean of two Dice coefficients: over content words (function words are
+//! shared by any two English sentences) and over word bigrams (phrases a rewording keeps).
+//! Written by hand: no crate aligns sentence lists; this is the Gale-Church idea with word
+//! overlap in place of lengths. Long texts are aligned in a band around the diagonal, so the
+//! cost grows with length × band, not length².
+
+use crate::text::is_function_word;
+use std::collections::HashSet;
+
+/// A pair is taken only at or above this similarity.
+pub const MIN_SIMILARITY: f32 = 0.25;
+/// Full tables up to this many cells; above it, a band.
+const FULL_CELLS: usize = 1 << 20;
+
+struct Profile<'a> {
+    content: HashSet<&'a str>,
+    bigrams: HashSet<(&'a str, &'a str)>,
+}
+
+fn profile<'a>(words: &[&'a str]) -> Profile<'a> {
+    Profile {
+        content: words.iter().copied().filter(|w| !is_function_word(w)).collect(),
+        bigrams: words.windows(2).map(|w| (w[0], w[1])).collect(),
+    }
+}
+
+fn dice<T: Eq + std::hash::Hash>(a: &HashSet<T>, b: &HashSet<T>) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 0.0;
+    }
+    2.0 * a.intersection(b).count() as f32 / (a.len() + b.len()) as f32
+}
+
+fn similarity(a: &Profile, b: &Profile) -> f32 {
+    (dice(&a.content, &b.content) + dice(&a.bigrams, &b.bigrams)) / 2.0
+}
+
+/// The aligned pairs (text sentence, source sentence), in order.
+pub fn align(ours: &[Vec<&str>], theirs: &[Vec<&str>]) -> Vec<(usize, usize)> {
+    let (n, m) = (ours.len(), theirs.len());
+    if n == 0 || m == 0 {
+        return Vec::new();
+    }
+    let a: Vec<Profile> = ours.iter().map(|s| profile(s)).collect();
+    let b: Vec<Profile> = theirs.iter().map(|s| profile(s)).collect();
+    // Rows i, columns j in [lo(i), hi(i)): the whole row for small tables, else a band.
+    let band = if n * m <= FULL_CELLS { m } else { (FULL_CELLS / n).max(64) };
+    let center = |i: usize| i * m / n;
+    let lo = |i: usize| if band >= m { 0 } else { center(i).saturating_sub(band / 2) };
+    let hi = |i: usize| if band >= m { m } else { (center(i) + band / 2 + 1).min(m) };
+    // score[i][j]: best total over the first i text and j source sentences; cells outside the
+    // band are unreachable (NEG).
+    const NEG: f32 = f32::NEG_INFINITY;
+    let width = m + 1;
+    let mut score = vec![NEG; (n + 1) * width];
+    let mut step = vec![0u8; (n + 1) * width]; // 1 pair, 2 skip text, 3 skip source
+    score[0..width].iter_mut().for_each(|s| *s = 0.0);
+    (1..=m).for_each(|j| step[j] = 3);
+    for i in 1..=n {
+        let (from, to) = (lo(i - 1), hi(i - 1));
+        score[i * width] = 0.0;
+        step[i * width] = 2;
+        for j in from + 1..=to {
+            let here = i * width + j;
+            let mut best = (score[(i - 1) * width + j], 2u8);
+            if score[here - 1] > best.0 {
+                best = (score[here - 1], 3);
+            }
+            let sim = similarity(&a[i - 1], &b[j - 1]);
+            if sim >= MIN_SIMILARITY && score[(i - 1) * width + j - 1] + sim > best.0 {
+                best = (score[(i - 1) * width + j - 1] + sim, 1);
+            }
+            score[here] = best.0;
+            step[here] = best.1;
+        }
+        // Cells right of the band in this row carry the best so far (skipping source).
+        for j in to + 1..=m {
+            let here = i * width + j;
+            if score[here - 1] > score[here] {
+                score[here] = score[here - 1];
+                step[here] = 3;
+            }
+        }
+    }
+    let (mut i, mut j) =
+        (n, (0..=m).max_by(|&x, &y| score[n * width + x].total_cmp(&score[n * width + y])).unwrap_or(m));
+    let mut pairs = Vec::new();
+    while i > 0 && j > 0 {
+        match step[i * width + j] {
+            1 => {
+                pairs.push((i - 1, j - 1));
+                i -= 1;
+                j -= 1;
+            }
+            3 => j -= 1,
+            _ => i -= 1,
+        }
+    }
+    pairs.reverse();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<&str> {
+        s.split_whitespace().collect()
+    }
+
+    #[test]
+    fn reworded_sentences_align_in_order_and_added_lines_are_skipped() {
+        let source: Vec<Vec<&str>> = [
+            "the city council voted on tuesday to extend the night bus service",
+            "officials said the pilot carried more passengers than expected",
+            "drivers on the night shift receive a supplement for each hour",
+        ]
+        .iter()
+        .map(|s| words(s))
+        .collect();
+        let spun: Vec<Vec<&str>> = [
+            "share this article",
+            "the city council has voted on tuesday for extending the service of night bus",
+            "the officials said that the pilot transported more passengers than it was expected",
+            "the drivers who are working the night receive a supplement for each of the hours",
+        ]
+        .iter()
+        .map(|s| words(s))
+        .collect();
+        assert_eq!(align(&spun, &source), vec![(1, 0), (2, 1), (3, 2)]);
+    }
+
+    #[test]
+    fn unrelated_sentences_do_not_align() {
+        let a = vec![words("the taliban captured the province after weeks of fighting")];
+        let b = vec![words("the weather in the capital stayed mild for the rest of the week")];
+        assert!(align(&a, &b).is_empty());
+    }
+}

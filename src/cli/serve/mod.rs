@@ -1,0 +1,377 @@
+//! `mtcheck serve`: the checker over HTTP, loaded once and shared by concurrent requests.
+//!
+//! - `POST /v1/check`: `{"text": …}` or `{"texts": [...]}` → the object(s) `check --format
+//!   jsonl` prints for the same text; `GET /health`; `GET /v1/model` (what `model info` says).
+//! - `POST /v2/check`, `GET /v2/languages`: LanguageTool's API ([`languagetool`]).
+//! - `GET /`: the web page for editors ([`PAGE`], no external resources).
+//!
+//! Why axum on tokio: the most used Rust HTTP stack, kept by the tokio team; it gives body
+//! limits (413), form and JSON extraction and graceful connection handling, so this file holds
+//! only mtcheck's rules. The checks themselves run on tokio's blocking threads, at most `-j`
+//! at once, with at most `--max-queue` waiting (503 beyond): a slow check never stalls the
+//! accept loop, and a flood is refused instead of piling up memory.
+//!
+//! Loopback by default. Another address needs `--public`; `--token` (or `MTCHECK_TOKEN`)
+//! then makes every route but `/` and `/health` ask for `Authorization: Bearer <token>` (or
+//! LanguageTool's `apiKey` form field, which its clients can send).
+
+mod languagetool;
+
+use anyhow::{Context, Result};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use clap::Args;
+use mtcheck::detect::{self, Detector, DetectorKind, Settings};
+use mtcheck::model_dir::default_model_dir;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// The web page (inline CSS and script; it calls `/v1/check`).
+const PAGE: &str = include_str!("page.html");
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Allow an address other than loopback (then set --token).
+    #[arg(long)]
+    pub public: bool,
+    /// Require `Authorization: Bearer TOKEN` (default: $MTCHECK_TOKEN when set).
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Model folder (default: as `check`).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Read every sentence again with the fine-tuned encoder (as `check --deep`).
+    #[arg(long)]
+    pub deep: bool,
+    /// Checks run at once (default: all cores).
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    /// Requests that may wait for a free worker; more get 503.
+    #[arg(long, default_value_t = 64)]
+    pub max_queue: usize,
+    /// Largest request body in bytes; larger ones get 413.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub max_body_bytes: usize,
+    /// Seconds a request may take (waiting included); slower ones get 503.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+}
+
+struct App {
+    detector: Box<dyn Detector>,
+    timeout: std::time::Duration,
+    model: Value,
+    token: Option<String>,
+    /// Requests admitted (waiting or running): the queue's bound.
+    admitted: Arc<Semaphore>,
+    /// Checks running.
+    workers: Arc<Semaphore>,
+}
+
+type Shared = Arc<App>;
+
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    let ip = args.bind.ip();
+    if !ip.is_loopback() && !args.public {
+        anyhow::bail!(
+            "--bind {}: not a loopback address; anyone who can reach this machine could use the service. \
+             Add --public to mean it (and --token or MTCHECK_TOKEN to require a bearer token)",
+            args.bind
+        );
+    }
+    let token = args.token.clone().or_else(|| std::env::var("MTCHECK_TOKEN").ok()).filter(|t| !t.is_empty());
+    if !ip.is_loopback() && token.is_none() {
+        eprintln!("mtcheck serve: warning: listening on {} without a token", args.bind);
+    }
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().ok();
+    let dir = args.model.clone().unwrap_or_else(default_model_dir);
+    let kind = if args.deep { DetectorKind::Deep } else { DetectorKind::Full };
+    let detector = detect::open(kind, &dir, Settings::default())
+        .with_context(|| format!("loading the model in {}", dir.display()))?;
+    let model = super::model::describe(&dir)?;
+    let model = Value::Object(model.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+    let app = Arc::new(App {
+        detector,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        model,
+        token,
+        admitted: Arc::new(Semaphore::new(args.max_queue + threads)),
+        workers: Arc::new(Semaphore::new(threads)),
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .max_blocking_threads(threads + 2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(app, &args, &dir, threads))
+}
+
+async fn serve(app: Shared, args: &ServeArgs, dir: &std::path::Path, threads: usize) -> Result<ExitCode> {
+    let listener =
+        tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("listening on {}", args.bind))?;
+    let address = listener.local_addr()?;
+    let router = Router::new()
+        .route("/", get(|| async { Html(PAGE) }))
+        .route("/health", get(health))
+        .route("/v1/model", get(model))
+        .route("/v1/check", post(check_v1))
+        .route("/v2/check", post(check_v2).get(check_v2))
+        .route("/v2/languages", get(|| async { Json(languagetool::languages()) }))
+        .fallback(|| async {
+            error(StatusCode::NOT_FOUND, "no such route: see GET / for the page, POST /v1/check for the API")
+        })
+        .layer(axum::middleware::from_fn_with_state(app.clone(), authorize))
+        .layer(DefaultBodyLimit::max(args.max_body_bytes))
+        .with_state(app.clone());
+    eprintln!(
+        "mtcheck serve: listening on http://{address} (model {}, {} detector, {threads} workers)",
+        dir.display(),
+        app.detector.name()
+    );
+    // Ctrl-C or SIGTERM: stop accepting, finish the requests in flight, then exit.
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    eprintln!("mtcheck serve: stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+}
+
+/// A JSON error `{"error": message}` with `status`.
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({"error": message.into()}))).into_response()
+}
+
+/// With a token, every route but the page and `/health` needs it: as a bearer token, or as
+/// LanguageTool's `apiKey` field (checked by `check_v2`, which its clients can send).
+async fn authorize(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let Some(token) = &app.token else { return next.run(request).await };
+    let path = request.uri().path();
+    let open = path == "/" || path == "/health" || path.starts_with("/v2/");
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes()));
+    if open || bearer {
+        next.run(request).await
+    } else {
+        error(StatusCode::UNAUTHORIZED, "this server needs `Authorization: Bearer <token>`")
+    }
+}
+
+/// Compares without stopping at the first difference (no timing hint at the token).
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn health(State(app): State<Shared>) -> Json<Value> {
+    Json(json!({"status": "ok", "detector": app.detector.name(), "version": env!("CARGO_PKG_VERSION")}))
+}
+
+async fn model(State(app): State<Shared>) -> Json<Value> {
+    Json(app.model.clone())
+}
+
+/// Runs `work` on a blocking thread once a worker is free; 503 when the queue is full or the
+/// request takes longer than `--timeout` (the check then finishes unseen: a check cannot be
+/// interrupted, but the client is not kept waiting). A panic in a check is a 500 with a
+/// message, never a dropped connection.
+async fn on_a_worker<T: Send + 'static>(
+    app: &Shared,
+    work: impl FnOnce(&dyn Detector) -> T + Send + 'static,
+) -> Result<T, Response> {
+    let Ok(admitted) = app.admitted.clone().try_acquire_owned() else {
+        return Err(error(StatusCode::SERVICE_UNAVAILABLE, "busy: too many requests waiting; retry shortly"));
+    };
+    let shared = app.clone();
+    let run = async move {
+        let worker = shared
+            .workers
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| error(StatusCode::SERVICE_UNAVAILABLE, "shutting down"))?;
+        // The permits go with the check: one that outlives its request's timeout still counts
+        // against -j and the queue until it ends.
+        tokio::task::spawn_blocking(move || {
+            let _held = (admitted, worker);
+            work(shared.detector.as_ref())
+        })
+        .await
+        .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, format!("the check failed: {e}")))
+    };
+    match tokio::time::timeout(app.timeout, run).await {
+        Ok(result) => result,
+        Err(_) => Err(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("timed out after {} s (--timeout); send less text at once", app.timeout.as_secs()),
+        )),
+    }
+}
+
+/// One text of a `/v1/check` request: a string, or `{"id": …, "text": …}`.
+fn text_of(value: &Value, what: &str) -> Result<(Option<Value>, String), Response> {
+    match value {
+        Value::String(s) => Ok((None, s.clone())),
+        Value::Object(o) => match o.get("text") {
+            Some(Value::String(s)) => Ok((o.get("id").cloned(), s.clone())),
+            _ => Err(error(StatusCode::BAD_REQUEST, format!("{what}: an object needs a string field \"text\""))),
+        },
+        _ => Err(error(StatusCode::BAD_REQUEST, format!("{what}: expected a string or {{\"text\": …}}"))),
+    }
+}
+
+async fn check_v1(State(app): State<Shared>, body: Result<Json<Value>, JsonRejection>) -> Response {
+    let body = match body {
+        Ok(Json(body)) => body,
+        Err(rejection) => return error(rejection.status(), rejection.body_text()),
+    };
+    let (texts, many) = match (&body.get("text"), &body.get("texts")) {
+        (Some(_), None) => match text_of(&body, "text") {
+            Ok(one) => (vec![one], false),
+            Err(e) => return e,
+        },
+        (None, Some(Value::Array(list))) => {
+            match list.iter().enumerate().map(|(i, v)| text_of(v, &format!("texts[{i}]"))).collect() {
+                Ok(all) => (all, true),
+                Err(e) => return e,
+            }
+        }
+        _ => return error(StatusCode::BAD_REQUEST, "send {\"text\": \"…\"} or {\"texts\": [\"…\", …]}"),
+    };
+    // Written as `check --format jsonl` writes them (f32 scores as f32, not widened to f64).
+    let reports = on_a_worker(&app, move |detector| {
+        use rayon::prelude::*;
+        texts
+            .into_par_iter()
+            .map(|(id, text)| serde_json::to_string(&detector.check(&text).to_json(&text, id)).unwrap_or_default())
+            .collect::<Vec<String>>()
+    })
+    .await;
+    let body = match reports {
+        Ok(mut reports) if !many => reports.pop().unwrap_or_default(),
+        Ok(reports) => format!("[{}]", reports.join(",")),
+        Err(e) => return e,
+    };
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The fields of a form (`a=1&b=2`, `+` for space, `%XX` escapes). Written by hand because
+/// serde_urlencoded (axum's `Form`) replaces invalid UTF-8 with U+FFFD without a word, and a
+/// text mtcheck did not receive must not be checked as if it had.
+fn form_fields(raw: &[u8]) -> Result<HashMap<String, String>, String> {
+    let decode = |part: &[u8]| -> Result<String, String> {
+        let mut bytes = Vec::with_capacity(part.len());
+        let mut k = 0;
+        while k < part.len() {
+            match part[k] {
+                b'+' => bytes.push(b' '),
+                b'%' => {
+                    let hex = part.get(k + 1..k + 3).and_then(|h| std::str::from_utf8(h).ok());
+                    let byte = hex.and_then(|h| u8::from_str_radix(h, 16).ok()).ok_or("a bad %-escape in the form")?;
+                    bytes.push(byte);
+                    k += 2;
+                }
+                b => bytes.push(b),
+            }
+            k += 1;
+        }
+        String::from_utf8(bytes).map_err(|_| "a form field is not valid UTF-8".to_string())
+    };
+    let mut fields = HashMap::new();
+    for pair in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+        let (name, value) = match pair.iter().position(|&b| b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &pair[..0]),
+        };
+        fields.insert(decode(name)?, decode(value)?);
+    }
+    Ok(fields)
+}
+
+async fn check_v2(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return error(rejection.status(), rejection.body_text()),
+    };
+    // LanguageTool takes the fields as a POST form or in the query string.
+    let raw: &[u8] = if body.is_empty() { uri.query().unwrap_or("").as_bytes() } else { &body };
+    let fields = match form_fields(raw) {
+        Ok(fields) => fields,
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
+    };
+    if let Some(token) = &app.token {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_string);
+        let given = bearer.or_else(|| fields.get("apiKey").cloned()).unwrap_or_default();
+        if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "this server needs a token: `Authorization: Bearer <token>` or the apiKey field",
+            );
+        }
+    }
+    let language = fields.get("language").map(String::as_str).unwrap_or("auto").to_string();
+    if !languagetool::LANGUAGES.contains(&language.as_str()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("language {language:?}: mtcheck checks English only (en, en-US, en-GB or auto)"),
+        );
+    }
+    let Some(text) = fields.get("text").cloned() else {
+        let hint =
+            if fields.contains_key("data") { " (annotated `data` is not supported: send plain `text`)" } else { "" };
+        return error(StatusCode::BAD_REQUEST, format!("missing form field `text`{hint}"));
+    };
+    match on_a_worker(&app, move |detector| {
+        let report = detector.check(&text);
+        languagetool::check_response(&text, &report, &language)
+    })
+    .await
+    {
+        Ok(answer) => Json(answer).into_response(),
+        Err(e) => e,
+    }
+}

@@ -1,0 +1,78 @@
+//! `check --source` (issue 27): a text read against the article it was taken from.
+
+mod common;
+
+use common::{mtcheck, seed};
+use serde_json::Value;
+
+fn source_of(text_path: &str, source_path: &str) -> Value {
+    let out = mtcheck(&["check", text_path, "--source", source_path, "--format", "jsonl"], b"");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["source"].clone()
+}
+
+fn path(p: std::path::PathBuf) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+#[test]
+fn the_example_is_a_spun_copy_with_its_changes_named() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spun = path(repo.join("examples/spun.txt"));
+    let source = source_of(&spun, &path(repo.join("examples/news.txt")));
+    assert_eq!(source["relation"], "spun_copy", "{source}");
+    assert!(source["verdict"].as_str().unwrap().starts_with("spun copy of the source: "));
+    let text = std::fs::read_to_string(&spun).unwrap();
+    let changes = source["changes"].as_array().unwrap();
+    let changed: Vec<(String, String)> = changes
+        .iter()
+        .map(|c| {
+            let (s, e) = (c["char_start"].as_u64().unwrap() as usize, c["char_end"].as_u64().unwrap() as usize);
+            (text.chars().skip(s).take(e - s).collect(), c["was"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert!(changed.contains(&("transported".to_string(), "had carried".to_string())), "{changed:?}");
+    let words = source["words"].as_u64().unwrap();
+    let words_changed = source["words_changed"].as_u64().unwrap();
+    assert!(words_changed > 0 && words_changed < words);
+
+    let shown = mtcheck(&[&spun, "--source", &path(repo.join("examples/news.txt")), "--color", "never"], b"");
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert!(shown.contains("source: spun copy of the source") && shown.contains("\"transported\" was \"had carried\""));
+}
+
+#[test]
+fn the_seeds_copy_and_unrelated() {
+    let original = path(seed("000"));
+    assert_eq!(source_of(&path(seed("001")), &original)["relation"], "copy", "001 is 000 with page furniture");
+    assert_eq!(source_of(&path(seed("002")), &original)["relation"], "unrelated", "002 is another article");
+    assert_eq!(source_of(&path(seed("003")), &original)["relation"], "unrelated", "003 spins another article");
+    let out = mtcheck(&["check", &original, "--source", "no-such-file.txt"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-file.txt"));
+}
+
+#[test]
+fn changes_carry_char_offsets_after_multibyte_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("original.txt");
+    let copy = dir.path().join("copy.txt");
+    std::fs::write(
+        &original,
+        "Zoë met the mayor of Kraków on Monday. The council approved the new budget after a debate.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &copy,
+        "Zoë met the mayor of Kraków on Monday. The council adopted the new budget after a debate.\n",
+    )
+    .unwrap();
+    let source = source_of(copy.to_str().unwrap(), original.to_str().unwrap());
+    let text = std::fs::read_to_string(&copy).unwrap();
+    let change = &source["changes"][0];
+    let (s, e) = (change["char_start"].as_u64().unwrap() as usize, change["char_end"].as_u64().unwrap() as usize);
+    assert_eq!(text.chars().skip(s).take(e - s).collect::<String>(), "adopted");
+    assert_eq!(&text[change["start"].as_u64().unwrap() as usize..change["end"].as_u64().unwrap() as usize], "adopted");
+    assert_eq!(change["was"], "approved");
+}
