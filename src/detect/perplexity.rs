@@ -62,14 +62,7 @@ impl Perplexity {
             });
         });
         let quality = if count > 0 { to_quality((total / count as f64) as f32) } else { 1.0 };
-        Report {
-            quality,
-            flagged: sentences.iter().any(|s| s.flagged),
-            p_mt: None,
-            sentences,
-            flag_line: None,
-            source: None,
-        }
+        Report::new(quality, sentences)
     }
 }
 

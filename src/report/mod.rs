@@ -70,7 +70,12 @@ impl Report {
             }
             (weight > 0.0).then(|| weighted / weight)
         };
-        let quality = mean(true).or_else(|| mean(false)).unwrap_or(1.0);
+        Report::new(mean(true).or_else(|| mean(false)).unwrap_or(1.0), sentences)
+    }
+
+    /// A report of `sentences` with the document quality `quality` (flagged when any
+    /// sentence is; no P(MT), flag line or source comparison yet).
+    pub fn new(quality: f32, sentences: Vec<SentenceReport>) -> Report {
         Report {
             quality,
             flagged: sentences.iter().any(|s| s.flagged),

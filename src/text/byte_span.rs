@@ -57,18 +57,25 @@ impl Index<ByteSpan> for String {
     }
 }
 
-/// Converts byte offsets of a text to character (Unicode scalar) offsets. Queries in
-/// increasing order cost one pass over the text in all; a query before the previous one
-/// counts again from the start.
+/// Converts byte offsets of a text to character (Unicode scalar) offsets, or with
+/// [`CharOffsets::utf16`] to UTF-16 code units (Java's and JavaScript's string indices, which
+/// LanguageTool clients use). Queries in increasing order cost one pass over the text in all;
+/// a query before the previous one counts again from the start.
 pub struct CharOffsets<'a> {
     text: &'a str,
     byte: usize,
     chars: usize,
+    count: fn(&str) -> usize,
 }
 
 impl<'a> CharOffsets<'a> {
     pub fn new(text: &'a str) -> Self {
-        CharOffsets { text, byte: 0, chars: 0 }
+        CharOffsets { text, byte: 0, chars: 0, count: |s| s.chars().count() }
+    }
+
+    /// Offsets in UTF-16 code units (a character outside the BMP, such as an emoji, is two).
+    pub fn utf16(text: &'a str) -> Self {
+        CharOffsets { text, byte: 0, chars: 0, count: |s| s.encode_utf16().count() }
     }
 
     /// The character offset of byte offset `byte` (a character boundary of the text).
@@ -77,7 +84,7 @@ impl<'a> CharOffsets<'a> {
             self.byte = 0;
             self.chars = 0;
         }
-        self.chars += self.text[self.byte..byte].chars().count();
+        self.chars += (self.count)(&self.text[self.byte..byte]);
         self.byte = byte;
         self.chars
     }

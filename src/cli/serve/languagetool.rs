@@ -24,29 +24,6 @@ pub fn languages() -> Value {
     ])
 }
 
-/// UTF-16 offsets of byte offsets into one text, counted forward (offsets asked in order).
-struct Utf16<'a> {
-    text: &'a str,
-    byte: usize,
-    units: usize,
-}
-
-impl<'a> Utf16<'a> {
-    fn new(text: &'a str) -> Self {
-        Utf16 { text, byte: 0, units: 0 }
-    }
-
-    fn at(&mut self, byte: usize) -> usize {
-        if byte < self.byte {
-            self.byte = 0;
-            self.units = 0;
-        }
-        self.units += self.text[self.byte..byte].encode_utf16().count();
-        self.byte = byte;
-        self.units
-    }
-}
-
 /// One match over `text[start..end]` (bytes) inside the sentence `sentence` (bytes).
 struct Found<'r> {
     start: usize,
@@ -114,7 +91,7 @@ pub fn check_response(text: &str, report: &Report, language: &str) -> Value {
     }
     // LanguageTool lists matches by position; a sentence match before the spans inside it.
     found.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
-    let mut units = Utf16::new(text);
+    let mut units = mtcheck::text::CharOffsets::utf16(text);
     let matches: Vec<Value> = found
         .iter()
         .map(|f| {
