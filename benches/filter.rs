@@ -1,7 +1,7 @@
 //! The filter's per-document stages on the shipped model, in bytes/s of text: tokenizing
 //! (ASCII and non-ASCII fast paths against the `tokenizers` pipeline's speed), and the fast
 //! scorer against the detector on the same document. End to end with KenLM and monocleaner
-//! beside it: scripts/filter-bench.sh.
+//! beside it: scripts/bench/filter-bench.sh.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mtcheck::text::Tokenizer;

@@ -1,5 +1,5 @@
 //! Language-model benchmarks on the shipped model: opening it and scoring the first word, and
-//! query throughput over tokenized text (words/s). KenLM comparisons: scripts/lm-bench.sh.
+//! query throughput over tokenized text (words/s). KenLM comparisons: scripts/bench/lm-bench.sh.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use mtcheck::lm::LanguageModel;
