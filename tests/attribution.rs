@@ -76,3 +76,25 @@ fn changes_carry_char_offsets_after_multibyte_text() {
     assert_eq!(&text[change["start"].as_u64().unwrap() as usize..change["end"].as_u64().unwrap() as usize], "adopted");
     assert_eq!(change["was"], "approved");
 }
+
+#[test]
+fn jsonl_records_are_read_against_their_own_source_field() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spun = std::fs::read_to_string(repo.join("examples/spun.txt")).unwrap();
+    let news = std::fs::read_to_string(repo.join("examples/news.txt")).unwrap();
+    let input = [
+        serde_json::json!({"id": "a", "text": spun, "original": news}),
+        serde_json::json!({"id": "b", "text": news, "original": news}),
+        serde_json::json!({"id": "c", "text": news}),
+    ]
+    .iter()
+    .map(|r| r.to_string() + "\n")
+    .collect::<String>();
+    let out = mtcheck(&["check", "-", "--format", "jsonl", "--source-field", "original"], input.as_bytes());
+    let reports: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(reports.len(), 3);
+    assert_eq!(reports[0]["source"]["relation"], "spun_copy");
+    assert_eq!(reports[1]["source"]["relation"], "copy");
+    assert!(reports[2].get("source").is_none(), "no source field, no comparison");
+}

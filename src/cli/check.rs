@@ -82,6 +82,10 @@ pub struct CheckArgs {
     /// copy, or unrelated (JSONL: a "source" object).
     #[arg(long)]
     pub source: Option<PathBuf>,
+    /// For JSONL records: the field holding each record's source text (records without it are
+    /// checked without a source; --source, if given, serves them).
+    #[arg(long)]
+    pub source_field: Option<String>,
 }
 
 /// What the run found.
@@ -188,8 +192,13 @@ struct Check<'a> {
 
 impl Check<'_> {
     fn run(&self, text: &str) -> Report {
+        self.run_against(text, None)
+    }
+
+    /// Checks `text`, read against `source` when given, else against `--source` if any.
+    fn run_against(&self, text: &str, source: Option<&str>) -> Report {
         let mut report = self.detector.check(text);
-        if let Some(source) = self.source {
+        if let Some(source) = source.or(self.source) {
             report.source = Some(mtcheck::attribution::compare_texts(self.detector.analyzer(), text, source));
         }
         report
@@ -322,7 +331,14 @@ fn check_jsonl(
         let results: Vec<(usize, Checked)> = batch
             .par_iter()
             .map(|(n, line)| {
-                (*n, json_record(line, &args.field).map(|r| (checker.run(&r.text), r.text.into_owned(), r.id)))
+                (
+                    *n,
+                    json_record(line, &args.field).map(|r| {
+                        let source = args.source_field.as_deref().and_then(|f| json_record(line, f).ok());
+                        let report = checker.run_against(&r.text, source.as_ref().map(|s| s.text.as_ref()));
+                        (report, r.text.into_owned(), r.id)
+                    }),
+                )
             })
             .collect();
         for (n, checked) in results {
