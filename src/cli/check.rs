@@ -207,13 +207,18 @@ impl Check<'_> {
 
 /// The text of `--source` (a plain UTF-8 file, .gz/.zst accepted).
 fn read_source(path: &Path) -> Result<String> {
-    let name = display(path);
+    read_text(mtcheck::io::input::open_reader(path)?, &format!("--source {}", display(path)))
+}
+
+/// All of `reader` as text; invalid UTF-8 is an error naming `name`, the line and the byte.
+fn read_text(mut reader: Reader, name: &str) -> Result<String> {
     let mut bytes = Vec::new();
-    mtcheck::io::input::open_reader(path)?
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("reading --source {name}"))?;
-    String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("--source {name}: not UTF-8; convert it (e.g. iconv -t utf-8)"))
+    reader.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        anyhow::anyhow!("{name}: line {line}: invalid UTF-8 at byte {at}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)")
+    })
 }
 
 /// Whether `path` holds JSONL: by `--input-format`, else by its name (.jsonl/.ndjson JSONL,
@@ -236,18 +241,12 @@ fn check_text(
     args: &CheckArgs,
     printer: &Printer,
     path: &Path,
-    mut reader: Reader,
+    reader: Reader,
     out: &mut impl Write,
     outcome: &mut Outcome,
 ) -> Result<()> {
     let name = display(path);
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        anyhow::anyhow!("{name}: line {line}: invalid UTF-8 at byte {at}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)")
-    })?;
+    let text = read_text(reader, &name)?;
     if text.trim().is_empty() {
         eprintln!("mtcheck: {name}: empty input, nothing to check");
     }

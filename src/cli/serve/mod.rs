@@ -180,17 +180,18 @@ async fn authorize(State(app): State<Shared>, request: Request, next: Next) -> R
     let Some(token) = &app.token else { return next.run(request).await };
     let path = request.uri().path();
     let open = path == "/" || path == "/health" || path.starts_with("/v2/");
-    let bearer = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes()));
+    let bearer =
+        bearer_token(request.headers()).is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes()));
     if open || bearer {
         next.run(request).await
     } else {
         error(StatusCode::UNAUTHORIZED, "this server needs `Authorization: Bearer <token>`")
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if there is one.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
 }
 
 /// Compares without stopping at the first difference (no timing hint at the token).
@@ -340,12 +341,7 @@ async fn check_v2(
         Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
     if let Some(token) = &app.token {
-        let bearer = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_string);
-        let given = bearer.or_else(|| fields.get("apiKey").cloned()).unwrap_or_default();
+        let given = bearer_token(&headers).or_else(|| fields.get("apiKey").map(String::as_str)).unwrap_or_default();
         if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
             return error(
                 StatusCode::UNAUTHORIZED,

@@ -68,11 +68,13 @@ impl DeepChecker {
     /// The model in folder `dir`: the full detector's files and `deep.json` with the encoder
     /// files it names.
     pub fn with_model(dir: &Path) -> Result<Self> {
+        // The whole folder (deep.json and the encoder included) verified once, before
+        // deep.json is read; the full detector then only opens it.
         crate::model_dir::ensure_model_folder(dir)?;
         let model = DeepModel::load(&dir.join(DEEP_FILE))?;
         let encoder_path = dir.join(&model.encoder);
         let (full, encoder) =
-            rayon::join(|| Checker::with_model(dir), || Encoder::load_layers(&encoder_path, model.layer));
+            rayon::join(|| Checker::in_verified_folder(dir), || Encoder::load_layers(&encoder_path, model.layer));
         let (full, encoder) = (full?, encoder?);
         let pieces = WordPieces::load(&dir.join(&model.tokenizer))?;
         if model.layer != encoder.layer_count() || model.token_head.weights.len() != encoder.hidden_size() {

@@ -56,22 +56,28 @@ impl Checker {
 
     /// The model in folder `dir` (`lm.mtlm`, `tokenizer.json`, `scorer.json`, `topics.bin`).
     pub fn with_model(dir: &Path) -> Result<Self> {
-        Self::open(dir, true)
+        Self::open(dir, true, true)
+    }
+
+    /// [`Self::with_model`] for a folder whose checksums the caller has just verified (the
+    /// deep detector's), so that they are not hashed twice.
+    pub(crate) fn in_verified_folder(dir: &Path) -> Result<Self> {
+        Self::open(dir, true, false)
     }
 
     /// The model in `dir` without its document verdict (reports carry no P(MT)): what
     /// `mtcheck train document` reads sentence signals with, so that a stale or missing
     /// `document.json` does not stop its own retraining.
     pub fn without_document_model(dir: &Path) -> Result<Self> {
-        Self::open(dir, false)
+        Self::open(dir, false, true)
     }
 
-    fn open(dir: &Path, with_document: bool) -> Result<Self> {
+    fn open(dir: &Path, with_document: bool, verify_folder: bool) -> Result<Self> {
         crate::model_dir::ensure_model_folder_exists(dir)?;
         // The folder's checksums and the LM's own (which it checks as it opens) side by side:
         // both must pass before anything is read from the files.
-        let (verified, analyzer) =
-            rayon::join(|| crate::io::checksums::verify_folder(dir), || Analyzer::open(dir, Lookup::Mapped));
+        let verify = || if verify_folder { crate::io::checksums::verify_folder(dir) } else { Ok(()) };
+        let (verified, analyzer) = rayon::join(verify, || Analyzer::open(dir, Lookup::Mapped));
         verified?;
         let analyzer = analyzer?;
         // The two larger files load side by side (about 15 ms each).
@@ -167,15 +173,16 @@ impl Checker {
         report.p_mt = self.document.as_ref().and_then(|d| d.p_mt(&evidence));
         let mt_line = self.document.as_ref().and_then(|d| d.flag_below);
         let line = mt_line.unwrap_or(self.scorer.thresholds.span_gate).max(self.threshold);
+        let human_line = self.document.as_ref().and_then(|d| d.flag_human_below);
+        // With a P(MT) the verdict follows it alone, so flagging below does not change it.
+        let called = report.verdict() == Verdict::MachineTranslated;
+        report.flag_line = Some(match (report.p_mt.is_some(), called, human_line) {
+            (true, true, _) => line,
+            (true, false, Some(human)) => human.min(self.threshold),
+            _ => self.threshold,
+        });
         flag_up_to(&mut report, |s| s.quality < line);
-        report.flag_line = Some(self.threshold);
-        if report.p_mt.is_some() && report.verdict() == Verdict::MachineTranslated {
-            report.flag_line = Some(line);
-        }
-        if let Some(human_line) = self.document.as_ref().and_then(|d| d.flag_human_below) {
-            if report.p_mt.is_some() && report.verdict() != Verdict::MachineTranslated {
-                report.flag_line = Some(human_line.min(self.threshold));
-            }
+        if let Some(human_line) = human_line {
             flag_only_below(&mut report, human_line);
         }
         report
