@@ -27,6 +27,7 @@ pub mod filter;
 pub mod io;
 pub mod lm;
 pub mod model_dir;
+pub mod pairs;
 pub mod report;
 pub mod text;
 pub mod train;

@@ -9,6 +9,9 @@
 
 mod align;
 mod diff;
+pub mod direction;
+pub mod minhash;
+pub mod shingles;
 
 use crate::analysis::{Document, SentenceKind};
 use crate::text::ByteSpan;

@@ -6,6 +6,7 @@ mod features;
 mod filter;
 mod lm;
 mod model;
+mod pairs;
 mod printer;
 mod serve;
 mod train;
@@ -37,6 +38,9 @@ enum Command {
     /// Keep or drop the documents of crawls (JSONL or a document a line; files, directories,
     /// stdin; .gz/.zst) by quality, on all cores, in input order.
     Filter(filter::FilterArgs),
+    /// Find the spun copies in crawls: near-duplicate groups (MinHash and LSH), the original
+    /// of each, and what its copies changed; a JSON line per document of a group.
+    Pairs(pairs::PairsArgs),
     /// Train models.
     #[command(subcommand)]
     Train(train::TrainCommand),
@@ -84,6 +88,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Features(args) => features::run(args),
         Command::Filter(args) => filter::run(args),
+        Command::Pairs(args) => pairs::run(args),
         Command::Train(cmd) => train::run(cmd),
         Command::Lm(cmd) => lm::run(cmd),
         Command::Model(cmd) => model::run(cmd),

@@ -138,10 +138,10 @@ enum Verdict {
 }
 
 /// A line as read, with its number; `raw` is empty for a line over the length limit.
-struct RawLine {
-    number: usize,
-    raw: Vec<u8>,
-    too_long: Option<u64>,
+pub(crate) struct RawLine {
+    pub(crate) number: usize,
+    pub(crate) raw: Vec<u8>,
+    pub(crate) too_long: Option<u64>,
 }
 
 /// A batch is scored once it holds this many bytes or lines.
@@ -340,16 +340,24 @@ impl Filter {
     }
 
     fn is_jsonl<R: BufRead>(&self, input: &Path, reader: &mut LineReader<R>) -> bool {
-        match self.options.format {
-            InputFormat::Jsonl => true,
-            InputFormat::Text => false,
-            InputFormat::Auto if is_jsonl_name(input) => true,
-            InputFormat::Auto if is_text_name(input) => false,
-            // A read error here shows up again at the first line.
-            InputFormat::Auto => matches!(reader.first_byte(), Ok(Some(b'{'))),
-        }
+        input_is_jsonl(self.options.format, input, reader)
     }
+}
 
+/// Whether `input` holds JSONL records (else a document a line), as `format` and its name or
+/// first byte say.
+pub(crate) fn input_is_jsonl<R: BufRead>(format: InputFormat, input: &Path, reader: &mut LineReader<R>) -> bool {
+    match format {
+        InputFormat::Jsonl => true,
+        InputFormat::Text => false,
+        InputFormat::Auto if is_jsonl_name(input) => true,
+        InputFormat::Auto if is_text_name(input) => false,
+        // A read error here shows up again at the first line.
+        InputFormat::Auto => matches!(reader.first_byte(), Ok(Some(b'{'))),
+    }
+}
+
+impl Filter {
     /// Reads, scores and (with --annotate) annotates one record.
     fn verdict(&self, line: &RawLine, jsonl: bool) -> Verdict {
         if let Some(length) = line.too_long {
@@ -408,7 +416,7 @@ fn write_verdict(
 
 /// Reads lines until a batch is full; stops early at the end of the input or a read error
 /// (returned beside the lines read before it).
-fn read_batch<R: BufRead>(reader: &mut LineReader<R>) -> (Vec<RawLine>, Option<std::io::Error>) {
+pub(crate) fn read_batch<R: BufRead>(reader: &mut LineReader<R>) -> (Vec<RawLine>, Option<std::io::Error>) {
     let mut batch = Vec::new();
     let mut bytes = 0;
     while batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
@@ -430,7 +438,7 @@ fn read_batch<R: BufRead>(reader: &mut LineReader<R>) -> (Vec<RawLine>, Option<s
 }
 
 /// Copies standard input to a temporary file (for `--keep-top`, which reads its input twice).
-fn spool_stdin() -> Result<tempfile::NamedTempFile> {
+pub(crate) fn spool_stdin() -> Result<tempfile::NamedTempFile> {
     let mut file = tempfile::NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(|e| Error::io("<stdin>", e))?;
     Ok(file)

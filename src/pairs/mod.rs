@@ -1,0 +1,426 @@
+//! `mtcheck pairs`: finds the spun copies in a crawl. Near-duplicate documents are found with
+//! MinHash and LSH over stemmed content-word bigrams ([`crate::attribution::shingles`]), with
+//! everything per document spilled to disk ([`spill`]); candidate pairs are checked on their
+//! sketches, linked pairs gathered into groups ([`groups`]), and within each group the
+//! original is told from its copies ([`crate::attribution::direction`]) and every copy read
+//! against it ([`crate::attribution::compare`]): a spun copy, a copy, or (where only a part
+//! is shared) no relation.
+//!
+//! Stages: 1. read every input once (in parallel batches): shingles, band keys and sketch of
+//! each document to the spill; 2. each band partition sorted alone: documents sharing a key
+//! are candidates; 3. candidates checked on their sketches (estimated Jaccard); 4. groups;
+//! 5. each group read back and judged (in parallel across groups).
+
+mod groups;
+mod spill;
+
+use crate::analysis::Analyzer;
+use crate::attribution::direction::{p_original, Signals};
+use crate::attribution::minhash::{MinHasher, Sketch};
+use crate::attribution::shingles::shingles;
+use crate::attribution::{compare, SourceComparison, SourceVerdict};
+use crate::detect::Detector;
+use crate::error::{Error, Result};
+use crate::filter::{input_is_jsonl, read_batch, InputFormat};
+use crate::io::input::{display, open_counted};
+use crate::io::records::{json_record, text_record, LineReader};
+use rayon::prelude::*;
+use spill::{Spill, SpillReader, PARTITIONS};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+pub struct PairsOptions {
+    pub format: InputFormat,
+    /// JSONL field holding the text.
+    pub field: String,
+    /// Longer lines are bad records.
+    pub max_record_bytes: usize,
+    /// Candidate pairs sharing less than this estimated share of shingles are not linked.
+    pub min_jaccard: f32,
+    /// Documents with fewer shingles are not compared (too short to tell a copy).
+    pub min_shingles: usize,
+    /// Where the spill goes (default: the system's temporary folder).
+    pub temp_dir: Option<PathBuf>,
+}
+
+impl Default for PairsOptions {
+    fn default() -> Self {
+        PairsOptions {
+            format: InputFormat::Auto,
+            field: "text".into(),
+            max_record_bytes: 64 << 20,
+            min_jaccard: MIN_JACCARD,
+            min_shingles: 20,
+            temp_dir: None,
+        }
+    }
+}
+
+/// Linking line: a neural round trip shares 0.18 of its shingles with its original at the
+/// 1st percentile; the closest unrelated article of the same year at most 0.03.
+pub const MIN_JACCARD: f32 = 0.08;
+/// Documents sharing one band key beyond this many are a template (navigation pages, a
+/// boilerplate notice), not copies of each other: only the first ones are paired.
+const MAX_BUCKET: usize = 64;
+
+/// A document's place in the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Index into the inputs.
+    pub input: u32,
+    /// 1-based line.
+    pub line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The version the others were taken from.
+    Original,
+    /// Taken from the original and reworded.
+    SpunCopy,
+    /// Taken from the original without rewording.
+    Copy,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Original => "original",
+            Role::SpunCopy => "spun_copy",
+            Role::Copy => "copy",
+        }
+    }
+}
+
+/// One document of a group, with what it is.
+#[derive(Clone, Debug)]
+pub struct Member {
+    /// Document number (readable records in input order, from 0).
+    pub doc: u32,
+    /// Group number (from 1, in input order of the groups' first documents).
+    pub group: u32,
+    pub role: Role,
+    /// For copies: the original.
+    pub of: Option<u32>,
+    /// For copies, the probability that the original is the original of the two; for the
+    /// original, the smallest of these over its copies.
+    pub p_original: f32,
+    /// For copies: how the copy reads against the original (its changes left out).
+    pub comparison: Option<SourceComparison>,
+    pub signals: Signals,
+}
+
+/// Counts of a run.
+#[derive(Clone, Debug, Default)]
+pub struct PairStats {
+    pub records: u64,
+    pub errors: u64,
+    /// Documents with enough shingles to compare.
+    pub compared: u64,
+    /// Uncompressed bytes read.
+    pub bytes: u64,
+    /// Bytes of the input files themselves (compressed, when they are).
+    pub input_bytes: u64,
+    pub candidates: u64,
+    /// Candidates whose sketches agree.
+    pub linked: u64,
+    pub groups: u64,
+    /// Documents of groups that read as unrelated to their group's original.
+    pub unrelated: u64,
+    /// Band buckets cut at [`MAX_BUCKET`].
+    pub templates: u64,
+}
+
+/// Hears what happens during a run.
+pub trait PairsObserver: Send {
+    /// A record (or a whole input, `line` 0) that could not be read.
+    fn bad_record(&mut self, input: &str, line: usize, message: &str);
+    /// `done` of `total` steps of stage `stage` ("reading", "pairing", "judging").
+    fn progress(&mut self, stage: &str, done: u64, total: u64, stats: &PairStats);
+}
+
+/// The result of a run: the members of every group, and the spill to read their records back.
+pub struct Pairs {
+    pub members: Vec<Member>,
+    pub stats: PairStats,
+    locations: Vec<Location>,
+    spill: SpillReader,
+}
+
+impl Pairs {
+    pub fn location(&self, doc: u32) -> Location {
+        self.locations[doc as usize]
+    }
+
+    /// Document `doc`'s record as it was read (a JSON line, or a line of text).
+    pub fn record(&self, doc: u32) -> Result<Vec<u8>> {
+        self.spill.record(doc)
+    }
+}
+
+pub struct PairFinder {
+    /// Judges P(MT) of group members and reads copies against originals.
+    pub detector: Box<dyn Detector>,
+    pub options: PairsOptions,
+}
+
+/// What stage 1 makes of a line.
+enum Read {
+    Doc { sketch: Sketch, band_keys: Vec<u64> },
+    Bad(String),
+}
+
+impl PairFinder {
+    pub fn run(&self, inputs: &[PathBuf], observer: &mut dyn PairsObserver) -> Result<Pairs> {
+        let mut stats = PairStats::default();
+        let mut spill = Spill::new(self.options.temp_dir.as_deref())?;
+        let mut locations = Vec::new();
+        let hasher = MinHasher::default();
+        for (index, input) in inputs.iter().enumerate() {
+            self.read_input(index, input, &hasher, &mut spill, &mut locations, &mut stats, observer)?;
+        }
+        let spill = spill.finish()?;
+        let linked = self.link(&spill, &mut stats, observer)?;
+        let groups = groups::groups(spill.documents(), &linked);
+        stats.groups = groups.len() as u64;
+        let total = groups.len() as u64;
+        let done = AtomicU64::new(0);
+        let judged: Vec<Result<(Vec<Member>, u64)>> = groups
+            .par_iter()
+            .enumerate()
+            .map(|(g, members)| {
+                let out = self.judge(g as u32 + 1, members, &spill);
+                done.fetch_add(1, Ordering::Relaxed);
+                out
+            })
+            .collect();
+        observer.progress("judging", done.load(Ordering::Relaxed), total, &stats);
+        let mut members = Vec::new();
+        for group in judged {
+            let (group, unrelated) = group?;
+            stats.unrelated += unrelated;
+            // A group whose documents all read as unrelated to its original is no group.
+            if group.len() > 1 {
+                members.extend(group);
+            }
+        }
+        stats.groups = members.iter().filter(|m| m.role == Role::Original).count() as u64;
+        members.sort_by_key(|m| m.doc);
+        Ok(Pairs { members, stats, locations, spill })
+    }
+
+    /// Stage 1 for one input.
+    #[allow(clippy::too_many_arguments)]
+    fn read_input(
+        &self,
+        index: usize,
+        input: &Path,
+        hasher: &MinHasher,
+        spill: &mut Spill,
+        locations: &mut Vec<Location>,
+        stats: &mut PairStats,
+        observer: &mut dyn PairsObserver,
+    ) -> Result<()> {
+        let name = display(input);
+        let counter = Arc::new(AtomicU64::new(0));
+        let mut reader = match open_counted(input, counter.clone()) {
+            Ok(r) => LineReader::new(r, self.options.max_record_bytes),
+            Err(e) => {
+                stats.records += 1;
+                stats.errors += 1;
+                let message = match e {
+                    Error::Io { cause, .. } => cause.to_string(),
+                    other => other.to_string(),
+                };
+                observer.bad_record(&name, 0, &message);
+                return Ok(());
+            }
+        };
+        let jsonl = input_is_jsonl(self.options.format, input, &mut reader);
+        let start = stats.input_bytes;
+        loop {
+            let (batch, error) = read_batch(&mut reader);
+            let read: Vec<Read> = batch
+                .par_iter()
+                .map(|line| {
+                    if let Some(length) = line.too_long {
+                        return Read::Bad(format!(
+                            "line of {length} bytes is over the limit of {} (--max-record-bytes); skipped",
+                            self.options.max_record_bytes
+                        ));
+                    }
+                    let record =
+                        if jsonl { json_record(&line.raw, &self.options.field) } else { text_record(&line.raw) };
+                    match record {
+                        Ok(r) => {
+                            let s = shingles(&r.text);
+                            if s.len() < self.options.min_shingles {
+                                Read::Doc { sketch: Sketch::default(), band_keys: Vec::new() }
+                            } else {
+                                Read::Doc { sketch: Sketch::of(&s), band_keys: hasher.band_keys(&s) }
+                            }
+                        }
+                        Err(bad) => Read::Bad(bad.message),
+                    }
+                })
+                .collect();
+            for (line, read) in batch.iter().zip(read) {
+                stats.records += 1;
+                stats.bytes += line.too_long.unwrap_or(line.raw.len() as u64) + 1;
+                match read {
+                    Read::Doc { sketch, band_keys } => {
+                        stats.compared += u64::from(!band_keys.is_empty());
+                        spill.add(&line.raw, &sketch, &band_keys)?;
+                        locations.push(Location { input: index as u32, line: line.number as u32 });
+                    }
+                    Read::Bad(message) => {
+                        stats.errors += 1;
+                        observer.bad_record(&name, line.number, &message);
+                    }
+                }
+            }
+            stats.input_bytes = start + counter.load(Ordering::Relaxed);
+            observer.progress("reading", stats.input_bytes, 0, stats);
+            if let Some(e) = error {
+                stats.records += 1;
+                stats.errors += 1;
+                observer.bad_record(
+                    &name,
+                    reader.line + 1,
+                    &format!("read error: {e}; the rest of this input is skipped"),
+                );
+                break;
+            }
+            if batch.is_empty() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stages 2 and 3: candidate pairs from shared band keys, kept where the sketches agree.
+    fn link(
+        &self,
+        spill: &SpillReader,
+        stats: &mut PairStats,
+        observer: &mut dyn PairsObserver,
+    ) -> Result<Vec<(u32, u32)>> {
+        let mut candidates: Vec<(u32, u32)> = Vec::new();
+        for p in 0..PARTITIONS {
+            let entries = spill.partition(p)?;
+            let mut i = 0;
+            while i < entries.len() {
+                let mut j = i + 1;
+                while j < entries.len() && entries[j].0 == entries[i].0 {
+                    j += 1;
+                }
+                if j - i > MAX_BUCKET {
+                    stats.templates += 1;
+                }
+                let bucket = &entries[i..j.min(i + MAX_BUCKET)];
+                for (k, a) in bucket.iter().enumerate() {
+                    candidates.extend(bucket[k + 1..].iter().map(|b| (a.1.min(b.1), a.1.max(b.1))));
+                }
+                i = j;
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            observer.progress("pairing", p as u64 + 1, PARTITIONS as u64, stats);
+        }
+        stats.candidates = candidates.len() as u64;
+        let min = self.options.min_jaccard;
+        let linked: Vec<(u32, u32)> = candidates
+            .par_chunks(1024)
+            .map(|chunk| -> Result<Vec<(u32, u32)>> {
+                let mut out = Vec::new();
+                let mut first: Option<(u32, Sketch)> = None;
+                for &(a, b) in chunk {
+                    if first.as_ref().is_none_or(|f| f.0 != a) {
+                        first = Some((a, spill.sketch(a)?));
+                    }
+                    let sa = &first.as_ref().expect("set just above").1;
+                    if sa.jaccard(&spill.sketch(b)?) >= min {
+                        out.push((a, b));
+                    }
+                }
+                Ok(out)
+            })
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        stats.linked = linked.len() as u64;
+        Ok(linked)
+    }
+
+    /// The text of document `doc`.
+    fn text(&self, spill: &SpillReader, doc: u32) -> Result<String> {
+        let raw = spill.record(doc)?;
+        let record = json_record(&raw, &self.options.field).or_else(|_| text_record(&raw));
+        Ok(record.map(|r| r.text.into_owned()).unwrap_or_default())
+    }
+
+    /// Stage 5 for one group: the original, and each other member read against it (those
+    /// that read as unrelated to it are left out, and counted).
+    fn judge(&self, group: u32, docs: &[u32], spill: &SpillReader) -> Result<(Vec<Member>, u64)> {
+        let analyzer: &Analyzer = self.detector.analyzer();
+        let mut signals = Vec::with_capacity(docs.len());
+        for &doc in docs {
+            let text = self.text(spill, doc)?;
+            let p_mt = self.detector.check(&text).p_mt;
+            signals.push(Signals::of(&analyzer.analyze(&text), p_mt));
+        }
+        // The original is the member most likely the original against all others.
+        let score = |i: usize| -> f32 {
+            signals
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, s)| p_original(&signals[i], s).max(1e-6).ln())
+                .sum()
+        };
+        let original = (0..docs.len()).max_by(|&a, &b| score(a).total_cmp(&score(b))).unwrap_or(0);
+        let source_text = self.text(spill, docs[original])?;
+        let source = analyzer.analyze(&source_text);
+        let mut members = Vec::with_capacity(docs.len());
+        let (mut weakest, mut unrelated) = (1.0f32, 0);
+        for (i, &doc) in docs.iter().enumerate() {
+            if i == original {
+                continue;
+            }
+            let text = self.text(spill, doc)?;
+            let mut comparison = compare(&analyzer.analyze(&text), &source);
+            let role = match comparison.verdict() {
+                SourceVerdict::Unrelated => {
+                    unrelated += 1;
+                    continue;
+                }
+                SourceVerdict::Copy => Role::Copy,
+                SourceVerdict::SpunCopy => Role::SpunCopy,
+            };
+            comparison.changes = Vec::new();
+            let p = p_original(&signals[original], &signals[i]);
+            weakest = weakest.min(p);
+            members.push(Member {
+                doc,
+                group,
+                role,
+                of: Some(docs[original]),
+                p_original: p,
+                comparison: Some(comparison),
+                signals: signals[i],
+            });
+        }
+        members.push(Member {
+            doc: docs[original],
+            group,
+            role: Role::Original,
+            of: None,
+            p_original: weakest,
+            comparison: None,
+            signals: signals[original],
+        });
+        Ok((members, unrelated))
+    }
+}
