@@ -8,7 +8,8 @@ The Rust core (the same code as the ``mtcheck`` command line), for Python::
     report["quality"], report["flagged"], report["sentences"][0]["spans"]
 
 ``check`` returns exactly the object the CLI writes with ``--format jsonl`` (byte and character
-offsets, sentence kinds, span reasons). ``check_batch`` runs on all cores without holding the
+offsets, sentence kinds, span reasons). ``find_spun_copies`` is ``mtcheck pairs``: the spun copies
+among the documents of files, each with the original it was taken from. ``check_batch`` runs on all cores without holding the
 GIL. Integrations: :mod:`mtcheck.datatrove` and :mod:`mtcheck.spark`.
 """
 
@@ -104,6 +105,20 @@ class Checker:
             a["verdict"] = verdict
             out.append(a)
         return out
+
+
+def find_spun_copies(paths: Iterable[str | os.PathLike], field: str = "text",
+                     model: Optional[str | os.PathLike] = None, min_similarity: Optional[float] = None) -> dict:
+    """``mtcheck pairs`` over JSONL (or text) files, .gz/.zst accepted: near-duplicate groups, the
+    original of each, and its copies. Returns ``{"pairs": [...], "errors": [...]}``: ``pairs`` holds
+    the CLI's JSON lines (``role`` original / spun_copy / copy, ``spun_copy_of`` or ``copy_of`` the
+    original's id, ``input`` and ``line``, words changed); ``errors`` the unreadable records as
+    ``{"input", "line", "error"}`` (they are skipped, never fatal)."""
+    paths = [os.fspath(p) for p in paths]
+    lines, bad = _mtcheck.find_pairs_json(paths, field, None if model is None else os.fspath(model),
+                                          min_similarity)
+    return {"pairs": [json.loads(line) for line in lines],
+            "errors": [{"input": i, "line": n, "error": e} for i, n, e in bad]}
 
 
 _shared: dict = {}

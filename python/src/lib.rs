@@ -200,9 +200,55 @@ fn default_model_dir() -> String {
     mtcheck::model_dir::default_model_dir().display().to_string()
 }
 
+/// Collects what `mtcheck pairs` reports of unreadable records.
+#[derive(Default)]
+struct BadRecords(Vec<(String, usize, String)>);
+
+impl mtcheck::pairs::PairsObserver for BadRecords {
+    fn bad_record(&mut self, input: &str, line: usize, message: &str) {
+        self.0.push((input.to_string(), line, message.to_string()));
+    }
+
+    fn progress(&mut self, _stage: &str, _done: u64, _total: u64, _stats: &mtcheck::pairs::PairStats) {}
+}
+
+/// `mtcheck pairs` over files: the JSON lines of every group member, and the unreadable
+/// records as (input, line, message).
+#[pyfunction]
+#[pyo3(signature = (paths, field="text".to_string(), model=None, min_similarity=None))]
+#[allow(clippy::type_complexity)]
+fn find_pairs_json(
+    py: Python<'_>,
+    paths: Vec<PathBuf>,
+    field: String,
+    model: Option<PathBuf>,
+    min_similarity: Option<f32>,
+) -> PyResult<(Vec<String>, Vec<(String, usize, String)>)> {
+    let dir = model.unwrap_or_else(mtcheck::model_dir::default_model_dir);
+    py.detach(|| {
+        let detector = mtcheck::detect::open(mtcheck::DetectorKind::Full, &dir, Settings::default()).map_err(to_py)?;
+        let mut options = mtcheck::pairs::PairsOptions { field: field.clone(), ..Default::default() };
+        if let Some(m) = min_similarity {
+            options.min_jaccard = m;
+        }
+        let finder = mtcheck::pairs::PairFinder { detector, options };
+        let mut bad = BadRecords::default();
+        let pairs = finder.run(&paths, &mut bad).map_err(to_py)?;
+        let names: Vec<String> = paths.iter().map(|p| mtcheck::io::input::display(p)).collect();
+        let lines = pairs
+            .members
+            .iter()
+            .map(|m| pairs.json_line(m, &names, &field).map(|v| v.to_string()))
+            .collect::<mtcheck::Result<Vec<String>>>()
+            .map_err(to_py)?;
+        Ok((lines, bad.0))
+    })
+}
+
 #[pymodule]
 fn _mtcheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Checker>()?;
+    m.add_function(wrap_pyfunction!(find_pairs_json, m)?)?;
     m.add_function(wrap_pyfunction!(default_model_dir, m)?)?;
     m.add("MtcheckError", m.py().get_type::<MtcheckError>())?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;

@@ -10,10 +10,8 @@ use mtcheck::detect::{self, DetectorKind};
 use mtcheck::filter::InputFormat;
 use mtcheck::io::input::{display, expand_inputs};
 use mtcheck::io::output::Output;
-use mtcheck::io::records::{json_record, text_record};
 use mtcheck::model_dir::default_model_dir;
-use mtcheck::pairs::{Member, PairFinder, PairStats, Pairs, PairsObserver, PairsOptions, Role, MIN_JACCARD};
-use serde_json::{json, Value};
+use mtcheck::pairs::{Member, PairFinder, PairStats, PairsObserver, PairsOptions, Role, MIN_JACCARD};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -105,13 +103,8 @@ pub fn run(args: PairsArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let pairs = finder.run(&inputs, &mut observer)?;
     let names: Vec<String> = inputs.iter().map(|p| display(p)).collect();
-    let id = |doc: u32| -> Result<Value> {
-        let raw = pairs.record(doc)?;
-        let record = json_record(&raw, &args.field).or_else(|_| text_record(&raw));
-        Ok(record.ok().and_then(|r| r.id).unwrap_or(Value::Null))
-    };
     for m in &pairs.members {
-        let line = line_of(m, &pairs, &names, &id)?;
+        let line = pairs.json_line(m, &names, &args.field)?;
         out.write_line(serde_json::to_string(&line)?.as_bytes())?;
     }
     out.finish()?;
@@ -120,42 +113,6 @@ pub fn run(args: PairsArgs) -> Result<ExitCode> {
         eprint!("{}", summary(&pairs.stats, &pairs.members, started.elapsed()));
     }
     Ok(ExitCode::from(if pairs.stats.errors > 0 { super::EXIT_ERROR } else { 0 }))
-}
-
-/// The JSON line of one member.
-fn line_of(m: &Member, pairs: &Pairs, names: &[String], id: &dyn Fn(u32) -> Result<Value>) -> Result<Value> {
-    let at = pairs.location(m.doc);
-    let mut line = json!({
-        "id": id(m.doc)?,
-        "input": names[at.input as usize],
-        "line": at.line,
-        "group": m.group,
-        "role": m.role.name(),
-    });
-    if let Some(of) = m.of {
-        let key = if m.role == Role::SpunCopy { "spun_copy_of" } else { "copy_of" };
-        let from = pairs.location(of);
-        line[key] = id(of)?;
-        line["original"] = json!({"input": names[from.input as usize], "line": from.line});
-    }
-    line["p_original"] = json!(round(m.p_original));
-    if let Some(c) = &m.comparison {
-        line["sentences"] = json!(c.sentences);
-        line["aligned"] = json!(c.aligned);
-        line["reworded"] = json!(c.reworded);
-        line["words"] = json!(c.words);
-        line["words_changed"] = json!(c.words_changed);
-    }
-    let s = &m.signals;
-    line["signals"] = json!({
-        "lm": round(s.lm), "ngram": round(s.ngram), "unigram": round(s.unigram), "words": round(s.words),
-        "p_mt": s.p_mt.map(round),
-    });
-    Ok(line)
-}
-
-fn round(x: f32) -> f64 {
-    (x as f64 * 1e4).round() / 1e4
 }
 
 /// Reports bad records on stderr and drives the progress spinner.

@@ -12,6 +12,7 @@
 //! 5. each group read back and judged (in parallel across groups).
 
 mod groups;
+mod json;
 mod spill;
 
 use crate::analysis::Analyzer;
@@ -390,13 +391,17 @@ impl PairFinder {
                 continue;
             }
             let text = self.text(spill, doc)?;
-            let mut comparison = compare(&analyzer.analyze(&text), &source);
+            let copy = analyzer.analyze(&text);
+            let mut comparison = compare(&copy, &source);
             let role = match comparison.verdict() {
                 SourceVerdict::Unrelated => {
                     unrelated += 1;
                     continue;
                 }
                 SourceVerdict::Copy => Role::Copy,
+                // A copy with furniture of its own (or without the original's) can read as
+                // reworded one way round and not the other: reworded means reworded both ways.
+                SourceVerdict::SpunCopy if compare(&source, &copy).verdict() == SourceVerdict::Copy => Role::Copy,
                 SourceVerdict::SpunCopy => Role::SpunCopy,
             };
             comparison.changes = Vec::new();

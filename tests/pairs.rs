@@ -1,0 +1,78 @@
+//! `mtcheck pairs` (issue 27): spun copies found among documents, told from their originals.
+
+mod common;
+
+use common::{mtcheck, seed};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+fn read(path: std::path::PathBuf) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn record(id: &str, text: &str) -> String {
+    json!({"id": id, "text": text}).to_string()
+}
+
+/// The JSON lines of `mtcheck pairs` over `lines` (given on stdin), by id; and its exit code.
+fn pairs(lines: &[String]) -> (HashMap<String, Value>, Option<i32>, String) {
+    let input = lines.join("\n") + "\n";
+    let out = mtcheck(&["pairs", "-"], input.as_bytes());
+    let found = String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|v| (v["id"].as_str().unwrap().to_string(), v))
+        .collect();
+    (found, out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn the_spun_example_is_a_copy_of_its_original_and_the_seeds_are_told_apart() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = |name: &str| std::fs::read_to_string(repo.join("examples").join(name)).unwrap();
+    let lines = vec![
+        record("spun", &example("spun.txt")),
+        record("seed-000", &read(seed("000"))),
+        record("seed-001", &read(seed("001"))),
+        record("seed-002", &read(seed("002"))),
+        record("seed-003", &read(seed("003"))),
+        record("news", &example("news.txt")),
+    ];
+    let (found, code, stderr) = pairs(&lines);
+    assert_eq!(code, Some(0), "{stderr}");
+    // The example: the spun version is the copy, whichever comes first.
+    assert_eq!(found["spun"]["role"], "spun_copy", "{found:?}");
+    assert_eq!(found["spun"]["spun_copy_of"], "news");
+    assert_eq!(found["news"]["role"], "original");
+    assert_eq!(found["spun"]["original"]["line"], 6);
+    assert_eq!(found["spun"]["group"], found["news"]["group"]);
+    // 001 is 000 with page furniture: a copy, not reworded (either may be the "original").
+    let (a, b) = (&found["seed-000"], &found["seed-001"]);
+    assert_eq!(a["group"], b["group"]);
+    let roles = [a["role"].as_str().unwrap(), b["role"].as_str().unwrap()];
+    assert!(roles.contains(&"copy") && roles.contains(&"original"), "{roles:?}");
+    // Articles on the same story by other writers (002) and the spun one (003) are neither.
+    assert!(!found.contains_key("seed-002") && !found.contains_key("seed-003"), "{found:?}");
+    assert!(stderr.contains("spun copies   1"), "{stderr}");
+}
+
+#[test]
+fn bad_records_are_reported_with_their_line_and_the_rest_is_still_paired() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = |name: &str| std::fs::read_to_string(repo.join("examples").join(name)).unwrap();
+    let lines = vec![
+        record("news", &example("news.txt")),
+        "{\"id\": \"broken\", \"text\": ".to_string(),
+        json!({"id": "number", "text": 5}).to_string(),
+        record("spun", &example("spun.txt")),
+    ];
+    let (found, code, stderr) = pairs(&lines);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("<stdin>:2: invalid JSON"), "{stderr}");
+    assert!(stderr.contains("<stdin>:3: field \"text\" is not a string"), "{stderr}");
+    assert_eq!(found["spun"]["spun_copy_of"], "news");
+    assert_eq!(found["spun"]["line"], 4, "lines count every line read");
+    let (none, code, _) = pairs(&[]);
+    assert!(none.is_empty() && code == Some(0));
+}
