@@ -43,6 +43,24 @@ fn the_example_is_a_spun_copy_with_its_changes_named() {
 }
 
 #[test]
+fn the_example_pair_shows_its_changes_in_place() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (spun, original) = (path(repo.join("examples/article-spun.txt")), path(repo.join("examples/article.txt")));
+    let source = source_of(&spun, &original);
+    assert_eq!(source["relation"], "spun_copy", "{source}");
+    assert_eq!((source["sentences"].as_u64(), source["aligned"].as_u64()), (Some(8), Some(8)));
+    let shown = mtcheck(&[&spun, "--source", &original, "--highlight", "--color", "never"], b"");
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    // The meaning the spin broke, marked where it stands and named below the verdict.
+    assert!(shown.contains("two {+billion+} pounds"), "{shown}");
+    assert!(shown.contains("four miles {+south+}"), "{shown}");
+    assert!(shown.contains("\"billion\" was \"million\"") && shown.contains("\"south\" was \"north\""));
+    assert!(shown.contains("{+changed words+}"), "the legend explains the mark");
+    let coloured = mtcheck(&[&spun, "--source", &original, "--highlight", "--color", "always"], b"");
+    assert!(String::from_utf8(coloured.stdout).unwrap().contains("\x1b[1;35mbillion\x1b[0m"));
+}
+
+#[test]
 fn the_seeds_copy_and_unrelated() {
     let original = path(seed("000"));
     assert_eq!(source_of(&path(seed("001")), &original)["relation"], "copy", "001 is 000 with page furniture");

@@ -15,9 +15,9 @@ def example(name):
 def test_the_spun_example_is_found_with_its_original_and_bad_records_are_listed(tmp_path):
     path = tmp_path / "docs.jsonl"
     with open(path, "w", encoding="utf-8") as f:
-        f.write(json.dumps({"id": "spun", "text": example("spun.txt")}) + "\n")
+        f.write(json.dumps({"id": "spun", "text": example("article-spun.txt")}) + "\n")
         f.write('{"id": "broken", "text": \n')
-        f.write(json.dumps({"id": "news", "text": example("news.txt")}) + "\n")
+        f.write(json.dumps({"id": "news", "text": example("article.txt")}) + "\n")
     found = mtcheck.find_spun_copies([path])
     by_id = {p["id"]: p for p in found["pairs"]}
     assert by_id["spun"]["role"] == "spun_copy"

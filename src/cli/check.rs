@@ -179,6 +179,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     }
     if args.highlight && args.format == Format::Human && outcome.documents > 0 {
         writeln!(out, "{}", printer.dim(&printer.wrap_to_screen(super::printer::legend())))?;
+        if args.source.is_some() || args.source_field.is_some() {
+            writeln!(out, "{}", printer.dim(&printer.wrap_to_screen(super::printer::source_legend())))?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::from(if outcome.errors > 0 { super::EXIT_ERROR } else { u8::from(outcome.flagged) }))

@@ -2,7 +2,8 @@
 //! spans highlighted (`--highlight`: a score per sentence in a gutter, the text wrapped inside
 //! its column), and one-line summaries. Colour is decided once by the caller; without it, spans
 //! are bracketed `[[like this]]` so the output stays readable. Spans in sentences that are not
-//! flagged are "suspicious", not garbled: yellow and underlined, or `[?like this?]`.
+//! flagged are "suspicious", not garbled: yellow and underlined, or `[?like this?]`. With
+//! `--source`, words changed from the source are magenta, or `{+like this+}` (git's word diff).
 
 use mtcheck::report::{Report, SentenceCounts, SentenceKind, SentenceReport, Verdict};
 use mtcheck::text::ByteSpan;
@@ -13,7 +14,20 @@ const YELLOW: &str = "\x1b[33m";
 const GREEN: &str = "\x1b[32m";
 const DIM: &str = "\x1b[2m";
 const YELLOW_UNDERLINE: &str = "\x1b[4;33m";
+/// Words changed from the `--source`.
+const MAGENTA: &str = "\x1b[1;35m";
 const RESET: &str = "\x1b[0m";
+
+/// How a stretch of text is marked.
+#[derive(Clone, Copy)]
+enum Mark {
+    /// A detector's span in a flagged sentence.
+    Garbled,
+    /// A detector's span in a sentence not flagged.
+    Suspicious,
+    /// Words changed from the --source.
+    Changed,
+}
 
 pub struct Printer {
     pub color: bool,
@@ -33,6 +47,11 @@ pub fn legend() -> &'static str {
      given in its verdict: higher in a document called machine-translated, lower in one judged human), \
      yellow: borderline (within 0.10 above that line); [[garbled words]] (red in colour) in flagged \
      sentences, [?suspicious words?] (yellow, underlined) in the others; -- page furniture, not scored"
+}
+
+/// The legend's line for `--source`.
+pub fn source_legend() -> &'static str {
+    "{+changed words+} (magenta in colour): words that differ from the --source, listed below the verdict with what the source had"
 }
 
 /// `line` broken at spaces into lines of at most `width` characters (a word longer than that
@@ -101,26 +120,46 @@ impl Printer {
 
     /// `text[range]` with the spans of `sentences` (those around `range`) marked, in colour or
     /// in brackets.
-    fn marked(&self, text: &str, sentences: &[&SentenceReport], range: ByteSpan) -> String {
+    fn marked(&self, text: &str, sentences: &[&SentenceReport], changes: &[ByteSpan], range: ByteSpan) -> String {
         let mut out = String::new();
         let mut at = range.start;
         // Spans crossing the range's ends (a wrapped row) are marked for their part inside it.
-        let spans = sentences
+        let inside = |b: ByteSpan| b.start < range.end && b.end > range.start;
+        let clip = |b: ByteSpan| ByteSpan::new(b.start.max(range.start), b.end.min(range.end));
+        let mut marks: Vec<(ByteSpan, Mark)> = sentences
             .iter()
-            .flat_map(|s| s.spans.iter().map(move |span| (span, s.flagged)))
-            .filter(|(s, _)| s.bytes.start < range.end && s.bytes.end > range.start)
-            .map(|(s, flagged)| (ByteSpan::new(s.bytes.start.max(range.start), s.bytes.end.min(range.end)), flagged));
-        for (span, flagged) in spans {
+            .flat_map(|s| {
+                s.spans.iter().map(move |span| (span.bytes, if s.flagged { Mark::Garbled } else { Mark::Suspicious }))
+            })
+            .filter(|(b, _)| inside(*b))
+            .map(|(b, mark)| (clip(b), mark))
+            .collect();
+        // A change inside a detector's span is left to the span (the list below names it).
+        let spans: Vec<ByteSpan> = marks.iter().map(|m| m.0).collect();
+        marks.extend(
+            changes
+                .iter()
+                .filter(|c| inside(**c))
+                .map(|c| clip(*c))
+                .filter(|c| !spans.iter().any(|s| s.start < c.end && s.end > c.start))
+                .map(|c| (c, Mark::Changed)),
+        );
+        marks.sort_by_key(|m| m.0.start);
+        for (span, mark) in marks {
             out.push_str(&text[at..span.start]);
             let words = &text[span];
-            match (self.color, flagged) {
-                (true, true) => out.push_str(&self.paint(RED, words)),
-                (true, false) => out.push_str(&self.paint(YELLOW_UNDERLINE, words)),
-                (false, true) => {
+            match (self.color, mark) {
+                (true, Mark::Garbled) => out.push_str(&self.paint(RED, words)),
+                (true, Mark::Suspicious) => out.push_str(&self.paint(YELLOW_UNDERLINE, words)),
+                (true, Mark::Changed) => out.push_str(&self.paint(MAGENTA, words)),
+                (false, Mark::Garbled) => {
                     let _ = write!(out, "[[{words}]]");
                 }
-                (false, false) => {
+                (false, Mark::Suspicious) => {
                     let _ = write!(out, "[?{words}?]");
+                }
+                (false, Mark::Changed) => {
+                    let _ = write!(out, "{{+{words}+}}");
                 }
             }
             at = span.end;
@@ -131,11 +170,11 @@ impl Printer {
 
     /// How many columns `text[range]` takes once marked: its characters, plus the brackets
     /// around spans when there is no colour (escape codes take none).
-    fn shown_width(&self, text: &str, sentences: &[&SentenceReport], range: ByteSpan) -> usize {
+    fn shown_width(&self, text: &str, sentences: &[&SentenceReport], changes: &[ByteSpan], range: ByteSpan) -> usize {
         if self.color {
             text[range].chars().count()
         } else {
-            self.marked(text, sentences, range).chars().count()
+            self.marked(text, sentences, changes, range).chars().count()
         }
     }
 
@@ -163,7 +202,7 @@ impl Printer {
         let lines = mtcheck::text::Lines::new(text);
         for s in report.sentences.iter().filter(|s| s.flagged) {
             let line = lines.number(s.bytes.start);
-            let sentence = self.marked(text, &[s], s.bytes).replace('\n', " ");
+            let sentence = self.marked(text, &[s], &[], s.bytes).replace('\n', " ");
             let reasons: Vec<&str> =
                 s.spans.iter().flat_map(|sp| sp.reasons.iter().map(|r| mtcheck::features::in_words(r))).collect();
             let mut why = String::new();
@@ -192,6 +231,12 @@ impl Printer {
         let mut out = String::new();
         let mut start = 0;
         let flag_line = self.flag_line(report);
+        let changes: Vec<ByteSpan> = report
+            .source
+            .iter()
+            .filter(|s| s.verdict() != mtcheck::attribution::SourceVerdict::Unrelated)
+            .flat_map(|s| s.changes.iter().map(|c| c.bytes))
+            .collect();
         for line in text.split_inclusive('\n') {
             let end = start + line.trim_end_matches(['\n', '\r']).len();
             // Sentences are sorted and disjoint: find this line's by binary search, not a scan.
@@ -199,7 +244,7 @@ impl Printer {
             let on_line: Vec<&SentenceReport> =
                 report.sentences[first..].iter().take_while(|s| s.bytes.start < end.max(start + 1)).collect();
             if on_line.is_empty() {
-                self.rows(&mut out, text, &[], ByteSpan::new(start, end), "     │ ".to_string());
+                self.rows(&mut out, text, &[], &changes, ByteSpan::new(start, end), "     │ ".to_string());
             }
             for (i, s) in on_line.iter().enumerate() {
                 // A sentence's row runs to the next sentence on the line (or the line's end); the
@@ -213,7 +258,7 @@ impl Printer {
                 } else {
                     format!("{} {} ", self.quality(s.quality, s.flagged, flag_line), if s.flagged { "▌" } else { "│" })
                 };
-                self.rows(&mut out, text, &[s], ByteSpan::new(from, to), gutter);
+                self.rows(&mut out, text, &[s], &changes, ByteSpan::new(from, to), gutter);
             }
             start += line.len();
         }
@@ -222,7 +267,15 @@ impl Printer {
 
     /// `text[range]` wrapped at spaces into rows of at most `self.width` characters, the first
     /// row after `gutter`, the others after an empty one.
-    fn rows(&self, out: &mut String, text: &str, sentences: &[&SentenceReport], range: ByteSpan, gutter: String) {
+    fn rows(
+        &self,
+        out: &mut String,
+        text: &str,
+        sentences: &[&SentenceReport],
+        changes: &[ByteSpan],
+        range: ByteSpan,
+        gutter: String,
+    ) {
         let piece = &text[range];
         let trimmed_end = range.start + piece.trim_end().len();
         let mut row_start = range.start + (piece.len() - piece.trim_start().len());
@@ -234,7 +287,8 @@ impl Printer {
         }
         loop {
             let rest = &text[row_start..trimmed_end];
-            let fits = |end: usize| self.shown_width(text, sentences, ByteSpan::new(row_start, end)) <= self.width;
+            let fits =
+                |end: usize| self.shown_width(text, sentences, changes, ByteSpan::new(row_start, end)) <= self.width;
             let mut row_end = trimmed_end;
             if !fits(trimmed_end) {
                 let limit = rest.char_indices().nth(self.width).map_or(rest.len(), |(i, _)| i);
@@ -247,7 +301,7 @@ impl Printer {
                     .find(|&end| fits(end))
                     .unwrap_or(row_start + limit);
             }
-            let body = self.marked(text, sentences, ByteSpan::new(row_start, row_end));
+            let body = self.marked(text, sentences, changes, ByteSpan::new(row_start, row_end));
             let _ = writeln!(out, "{gutter}{}", body.trim_end());
             gutter = "     │ ".to_string();
             row_start = row_end + (text[row_end..trimmed_end].len() - text[row_end..trimmed_end].trim_start().len());
@@ -267,7 +321,7 @@ impl Printer {
             return out;
         }
         for change in &source.changes {
-            let now = self.paint(RED, &text[change.bytes]);
+            let now = self.paint(MAGENTA, &text[change.bytes]);
             let was = if change.was.is_empty() { "(added)".to_string() } else { format!("was \"{}\"", change.was) };
             let _ = writeln!(out, "    \"{now}\" {}", self.paint(DIM, &was));
         }
