@@ -16,10 +16,17 @@ is memory-mapped, so the workers of one machine share its pages. ``doc.metadata[
 gets the attributes ``mtcheck filter --annotate`` writes (quality, sentences,
 flagged_sentences, spans as ``[start, end, score, reasons]`` in character offsets of
 ``doc.text``, p_mt, keep) plus the document ``verdict``.
+
+:class:`SpunCopyAnnotator` is ``mtcheck pairs`` as a step: the spun copies among the documents
+of a task, each annotated with the id of the original it was taken from.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import pickle
+import tempfile
 from typing import Optional
 
 from datatrove.data import DocumentsPipeline
@@ -135,3 +142,53 @@ class MtcheckAnnotator(PipelineStep):
             doc.metadata["mtcheck"] = a
             self.stat_update("annotated")
             yield doc
+
+
+class SpunCopyAnnotator(PipelineStep):
+    """Finds the spun copies among the documents of its task (``mtcheck pairs``: near-duplicate
+    groups by MinHash/LSH, the original of each, copies read against it) and passes every
+    document on, in order. Documents of a group get ``doc.metadata["mtcheck_pairs"]`` (``group``,
+    ``role`` original / spun_copy / copy, ``p_original``, and for copies ``words``,
+    ``words_changed``); copies also get ``doc.metadata["spun_copy_of"]`` or ``["copy_of"]``, the
+    original's ``doc.id``. Drop them after it with a ``LambdaFilter``.
+
+    Groups are found within a task: give the step's tasks whole crawls (or shards that keep an
+    article's copies together), or run ``mtcheck pairs`` over the whole crawl. Memory stays
+    bounded: the task's documents are spooled to a temporary folder (``tmp_dir``) while the
+    Rust core reads them, then read back one by one."""
+
+    name = "🈯 mtcheck spun copies"
+    type = "✏️ - ANNOTATOR"
+
+    def __init__(self, model: Optional[str] = None, min_similarity: Optional[float] = None,
+                 tmp_dir: Optional[str] = None):
+        super().__init__()
+        self.model = model
+        self.min_similarity = min_similarity
+        self.tmp_dir = tmp_dir
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        with tempfile.TemporaryDirectory(prefix="mtcheck-pairs-", dir=self.tmp_dir) as folder:
+            texts_path, docs_path = os.path.join(folder, "texts.jsonl"), os.path.join(folder, "docs.pickle")
+            doc_ids = []  # the one thing kept per document: an original may come after its copies
+            with open(texts_path, "w", encoding="utf-8") as texts, open(docs_path, "wb") as docs:
+                for doc in data:
+                    # Records are numbered by position: doc ids need not be unique or present.
+                    texts.write(json.dumps({"id": len(doc_ids), "text": doc.text}, ensure_ascii=False) + "\n")
+                    pickle.dump(doc, docs)
+                    doc_ids.append(doc.id)
+            with self.track_time():
+                found = mtcheck.find_spun_copies([texts_path], model=self.model, min_similarity=self.min_similarity)
+            members = {p["id"]: p for p in found["pairs"]}
+            with open(docs_path, "rb") as docs:
+                for i in range(len(doc_ids)):
+                    doc = pickle.load(docs)
+                    member = members.get(i)
+                    if member is not None:
+                        keys = ("group", "role", "p_original", "words", "words_changed")
+                        doc.metadata["mtcheck_pairs"] = {k: member[k] for k in keys if k in member}
+                        for key in ("spun_copy_of", "copy_of"):
+                            if key in member:
+                                doc.metadata[key] = doc_ids[member[key]]
+                        self.stat_update(member["role"])
+                    yield doc

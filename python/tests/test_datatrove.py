@@ -108,3 +108,30 @@ def test_filter_drops_documents_called_machine_translated(tmp_path):
     assert gone["id"] == "1" and gone["metadata"]["filter_reason"] == "mtcheck_machine_translated"
     with pytest.raises(ValueError, match="max_p_mt"):
         MtcheckFilter(max_p_mt=0.5, scorer="fast")
+
+
+def test_spun_copy_annotator_names_the_original_and_passes_every_document(tmp_path):
+    from mtcheck.datatrove import SpunCopyAnnotator
+    from conftest import REPO
+
+    folder = tmp_path / "pairs-in"
+    folder.mkdir()
+    texts = [("spun", (REPO / "examples" / "article-spun.txt").read_text(encoding="utf-8")),
+             ("other", seed("002").read_text(encoding="utf-8")),
+             ("original", (REPO / "examples" / "article.txt").read_text(encoding="utf-8"))]
+    with open(folder / "crawl.jsonl", "w", encoding="utf-8") as f:
+        for i, t in texts:
+            f.write(json.dumps({"id": i, "text": t}) + "\n")
+    out = tmp_path / "pairs-out"
+    LocalPipelineExecutor(
+        pipeline=[JsonlReader(str(folder)), SpunCopyAnnotator(), JsonlWriter(str(out), compression=None)],
+        tasks=1,
+        workers=1,
+        logging_dir=str(tmp_path / "logs"),
+    ).run()
+    docs = {d["id"]: d for d in read_jsonl(out)}
+    assert list(docs) == ["spun", "other", "original"], "every document, in order"
+    assert docs["spun"]["metadata"]["spun_copy_of"] == "original"
+    assert docs["spun"]["metadata"]["mtcheck_pairs"]["role"] == "spun_copy"
+    assert docs["original"]["metadata"]["mtcheck_pairs"]["role"] == "original"
+    assert "mtcheck_pairs" not in docs["other"].get("metadata", {})

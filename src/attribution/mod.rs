@@ -106,16 +106,23 @@ pub fn compare(text: &Document, source: &Document) -> SourceComparison {
     let prose = |i: usize| text.sentences[i].kind == SentenceKind::Prose && !ours[i].is_empty();
     let mut out = SourceComparison { sentences: (0..ours.len()).filter(|&i| prose(i)).count(), ..Default::default() };
     for (i, j) in pairs {
-        let (a, b) = (&ours[i], &theirs[j]);
-        let edits = diff::changed(&our_keys[i], &their_keys[j]);
-        if prose(i) {
+        // A split or merged sentence is diffed as one stretch of words on each side.
+        let a: Vec<(&str, ByteSpan)> = ours[i.clone()].concat();
+        let b: Vec<(&str, ByteSpan)> = theirs[j].concat();
+        let edits = diff::changed(&keys(&a), &keys(&b));
+        let reworded = edits.iter().any(|e| !e.ours.is_empty() || !e.theirs.is_empty());
+        for k in i.clone().filter(|&k| prose(k)) {
             out.aligned += 1;
-            out.words += a.len();
-            out.words_changed += edits.iter().map(|e| e.ours.len()).sum::<usize>();
-            out.reworded += usize::from(edits.iter().any(|e| !e.ours.is_empty() || !e.theirs.is_empty()));
+            out.words += ours[k].len();
+            out.reworded += usize::from(reworded);
         }
         for e in edits.iter().filter(|e| !e.ours.is_empty()) {
-            let bytes = ByteSpan::new(a[e.ours.start].1.start, a[e.ours.end - 1].1.end);
+            // Changed words count in prose only (the sentence their first word stands in).
+            let first = a[e.ours.start].1;
+            if i.clone().find(|&k| ours[k].iter().any(|w| w.1 == first)).is_some_and(prose) {
+                out.words_changed += e.ours.len();
+            }
+            let bytes = ByteSpan::new(first.start, a[e.ours.end - 1].1.end);
             let was = if e.theirs.is_empty() {
                 String::new()
             } else {
