@@ -6,7 +6,8 @@ over lower-cased words without punctuation); a word of the round trip counts as 
 change span of the answer overlaps it.
 
 Prints: pairs, share called spun copy / copy / unrelated, changed-word precision and recall,
-and for the mismatched pairs the share called unrelated. Needs zstd on PATH; standard library.
+and for the mismatched pairs the share called unrelated; the same for the Apertium round
+trips when scripts/measure/pairs.py has made them (target/pairs-data/apertium.jsonl). Needs zstd on PATH; standard library.
   scripts/measure/attribution.py [BIN]
 """
 import difflib
@@ -38,19 +39,14 @@ def check(binary, text, source):
     return json.loads(out.stdout)["source"]
 
 
-def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "mtcheck")
-    rows = [json.loads(line) for line in subprocess.run(["zstd", "-dc", SET], capture_output=True, text=True,
-                                                           check=True).stdout.splitlines()]
-    docs = [r for r in rows if r["level"] == "doc"]
-    originals = {r["pair"]: r for r in docs if r["kind"] == "orig"}
-    trips = [r for r in docs if r["kind"] == "roundtrip" and r["pair"] in originals]
+def changed_words(binary, name, pairs):
+    """`check --source` on (text, source) pairs: the relations called, and changed-word precision
+    and recall against the pair's word diff."""
     relations, tp, fp, fn = {}, 0, 0, 0
-    for r in trips:
-        source = originals[r["pair"]]["text"]
-        answer = check(binary, r["text"], source)
+    for text, source in pairs:
+        answer = check(binary, text, source)
         relations[answer["relation"]] = relations.get(answer["relation"], 0) + 1
-        ours, theirs = words(r["text"]), words(source)
+        ours, theirs = words(text), words(source)
         # Char offsets of the answer are Python string indices.
         marked = [any(c["char_start"] < end and c["char_end"] > start for c in answer["changes"]) for _, start, end in ours]
         truth = [True] * len(ours)
@@ -61,11 +57,27 @@ def main():
         tp += sum(m and t for m, t in zip(marked, truth))
         fp += sum(m and not t for m, t in zip(marked, truth))
         fn += sum(t and not m for m, t in zip(marked, truth))
+    n = len(pairs)
+    print(f"{n} {name} against their originals: " + ", ".join(f"{k} {v / n:.3f}" for k, v in sorted(relations.items())))
+    print(f"  changed words: precision {tp / max(1, tp + fp):.3f}, recall {tp / max(1, tp + fn):.3f} "
+          f"({tp + fn} changed of their words by the pair's word diff)")
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "mtcheck")
+    rows = [json.loads(line) for line in subprocess.run(["zstd", "-dc", SET], capture_output=True, text=True,
+                                                           check=True).stdout.splitlines()]
+    docs = [r for r in rows if r["level"] == "doc"]
+    originals = {r["pair"]: r for r in docs if r["kind"] == "orig"}
+    trips = [r for r in docs if r["kind"] == "roundtrip" and r["pair"] in originals]
+    changed_words(binary, "neural round-trip articles", [(r["text"], originals[r["pair"]]["text"]) for r in trips])
+    apertium = os.path.join(ROOT, "target", "pairs-data", "apertium.jsonl")
+    if os.path.exists(apertium):
+        by_id = {o["id"]: o["text"] for o in originals.values()}
+        rows = [json.loads(line) for line in open(apertium)]
+        changed_words(binary, "Apertium round trips (made by scripts/measure/pairs.py)",
+                      [(r["spun"], by_id[r["id"]]) for r in rows if r["id"] in by_id])
     n = len(trips)
-    print(f"{n} round-trip articles against their originals: " +
-          ", ".join(f"{k} {v / n:.3f}" for k, v in sorted(relations.items())))
-    print(f"changed words: precision {tp / max(1, tp + fp):.3f}, recall {tp / max(1, tp + fn):.3f} "
-          f"({tp + fn} changed of the round trips' words by the pair's word diff)")
     rng = random.Random(7)
     unrelated = 0
     sample = rng.sample(trips, min(100, n))
