@@ -218,17 +218,13 @@ impl Filter {
         each: &mut (dyn FnMut(&mut Stats, &RawLine, &Verdict) -> Result<()> + Send),
     ) -> Result<()> {
         let counter = Arc::new(AtomicU64::new(0));
-        let mut reader = match open_counted(input, counter.clone()) {
-            Ok(r) => LineReader::new(r, self.options.max_record_bytes),
-            Err(e) => {
+        let mut reader = match open_records(input, self.options.max_record_bytes, &counter) {
+            Ok(r) => r,
+            Err(message) => {
                 // An input that cannot be opened counts as one record read and bad, so that
                 // kept + dropped + errors = read still holds.
                 stats.records += 1;
                 stats.errors += 1;
-                let message = match e {
-                    Error::Io { cause, .. } => cause.to_string(), // the path is said once, by the observer
-                    other => other.to_string(),
-                };
                 observer.bad_record(name, 0, &message);
                 return Ok(());
             }
@@ -341,6 +337,20 @@ impl Filter {
 
     fn is_jsonl<R: BufRead>(&self, input: &Path, reader: &mut LineReader<R>) -> bool {
         input_is_jsonl(self.options.format, input, reader)
+    }
+}
+
+/// The lines of `input` (at most `max_bytes` each; bytes read from the file counted in
+/// `counter`), or why it cannot be opened (without its path, which the caller says once).
+pub(crate) fn open_records(
+    input: &Path,
+    max_bytes: usize,
+    counter: &Arc<AtomicU64>,
+) -> std::result::Result<LineReader<Box<dyn BufRead + Send>>, String> {
+    match open_counted(input, counter.clone()) {
+        Ok(r) => Ok(LineReader::new(r, max_bytes)),
+        Err(Error::Io { cause, .. }) => Err(cause.to_string()),
+        Err(other) => Err(other.to_string()),
     }
 }
 

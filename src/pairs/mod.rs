@@ -21,10 +21,10 @@ use crate::attribution::minhash::{MinHasher, Sketch};
 use crate::attribution::shingles::shingles;
 use crate::attribution::{compare, SourceComparison, SourceVerdict};
 use crate::detect::Detector;
-use crate::error::{Error, Result};
-use crate::filter::{input_is_jsonl, read_batch, InputFormat};
-use crate::io::input::{display, open_counted};
-use crate::io::records::{json_record, text_record, LineReader};
+use crate::error::Result;
+use crate::filter::{input_is_jsonl, open_records, read_batch, InputFormat};
+use crate::io::input::display;
+use crate::io::records::{json_record, text_record};
 use rayon::prelude::*;
 use spill::{Spill, SpillReader, PARTITIONS};
 use std::path::{Path, PathBuf};
@@ -232,15 +232,11 @@ impl PairFinder {
     ) -> Result<()> {
         let name = display(input);
         let counter = Arc::new(AtomicU64::new(0));
-        let mut reader = match open_counted(input, counter.clone()) {
-            Ok(r) => LineReader::new(r, self.options.max_record_bytes),
-            Err(e) => {
+        let mut reader = match open_records(input, self.options.max_record_bytes, &counter) {
+            Ok(r) => r,
+            Err(message) => {
                 stats.records += 1;
                 stats.errors += 1;
-                let message = match e {
-                    Error::Io { cause, .. } => cause.to_string(),
-                    other => other.to_string(),
-                };
                 observer.bad_record(&name, 0, &message);
                 return Ok(());
             }
