@@ -101,13 +101,17 @@ def main():
             hits += right(w, [train[0][i] for i in out], [train[1][i] for i in out])
         return hits / len(years)
 
-    scores = {l2: leave_one_year_out(l2) for l2 in (1e-3, 1e-2, 1e-1, 1.0, 10.0)}
+    # Features on one scale (each difference divided by its spread), so one L2 strength fits all.
+    scale = [max(1e-9, (sum(x[i] ** 2 for x in train[0]) / len(train[0])) ** 0.5) for i in range(len(KEYS))]
+    train = ([[v / c for v, c in zip(x, scale)] for x in train[0]], train[1])
+    test = ([[v / c for v, c in zip(x, scale)] for x in test[0]], test[1])
+    scores = {l2: leave_one_year_out(l2) for l2 in (1e-2, 1e-1, 1.0, 10.0, 100.0)}
     l2 = max(scores, key=lambda k: (scores[k], k))
     print("leave-one-year-out accuracy by L2: " + ", ".join(f"{k:g} {v:.3f}" for k, v in scores.items()))
     w = fit(*train, l2)
     for name, (xs, ys) in (("fit (<= %d)" % FIT_UP_TO, train), ("held out (2013-14)", test)):
         print(f"{name}: {len(xs) // 2} pairs, direction right in {right(w, xs, ys) / len(xs):.3f}")
-    print("pub const WEIGHTS: [f32; 4] = [" + ", ".join(f"{v:.2f}" for v in w) + "];")
+    print("pub const WEIGHTS: [f32; 4] = [" + ", ".join(f"{v / c:.2f}" for v, c in zip(w, scale)) + "];")
 
 
 if __name__ == "__main__":
