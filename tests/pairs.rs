@@ -82,3 +82,27 @@ fn bad_records_are_reported_with_their_line_and_the_rest_is_still_paired() {
     let (none, code, _) = pairs(&[]);
     assert!(none.is_empty() && code == Some(0));
 }
+
+#[test]
+fn annotate_writes_every_readable_record_in_order_with_the_relation_on_members() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = |name: &str| std::fs::read_to_string(repo.join("examples").join(name)).unwrap();
+    let input = [
+        json!({"id": "article-spun", "text": example("article-spun.txt"), "url": "https://example.org/b"}).to_string(),
+        "not json".to_string(),
+        record("news", &example("news.txt")),
+        record("article", &example("article.txt")),
+    ]
+    .join("\n");
+    let out = mtcheck(&["pairs", "-", "--annotate", "-q"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "the unreadable record is an error");
+    let records: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["article-spun", "news", "article"], "every readable record, in order");
+    assert_eq!(records[0]["url"], "https://example.org/b", "fields pass through");
+    assert_eq!(records[0]["mtcheck_pairs"]["spun_copy_of"], "article");
+    assert_eq!(records[0]["mtcheck_pairs"]["role"], "spun_copy");
+    assert!(records[1].get("mtcheck_pairs").is_none());
+    assert_eq!(records[2]["mtcheck_pairs"]["role"], "original");
+}

@@ -28,6 +28,7 @@ Roles: original, spun_copy (reworded), copy (not reworded: copy_of).
 
 Examples:
   mtcheck pairs crawl/*.jsonl.zst -o pairs.jsonl
+  mtcheck pairs crawl/*.jsonl.zst --annotate -o annotated.jsonl.zst
   mtcheck pairs articles.jsonl --field body")]
 pub struct PairsArgs {
     /// Files or directories (.gz and .zst accepted); `-` or nothing reads stdin.
@@ -35,6 +36,11 @@ pub struct PairsArgs {
     /// Where the JSON lines go (.gz/.zst compress); default stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Write every readable record instead, in input order, with an "mtcheck_pairs" object
+    /// (the fields above but id, input and line) on the documents of a group; lines of text
+    /// become {"text": ...} records. Unreadable records are reported and left out.
+    #[arg(long)]
+    pub annotate: bool,
     /// JSONL field holding the text.
     #[arg(long, default_value = "text")]
     pub field: String,
@@ -103,9 +109,13 @@ pub fn run(args: PairsArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let pairs = finder.run(&inputs, &mut observer)?;
     let names: Vec<String> = inputs.iter().map(|p| display(p)).collect();
-    for m in &pairs.members {
-        let line = pairs.json_line(m, &names, &args.field)?;
-        out.write_line(serde_json::to_string(&line)?.as_bytes())?;
+    if args.annotate {
+        pairs.annotated_records(&names, &args.field, |line| Ok(out.write_line(line)?))?;
+    } else {
+        for m in &pairs.members {
+            let line = pairs.json_line(m, &names, &args.field)?;
+            out.write_line(serde_json::to_string(&line)?.as_bytes())?;
+        }
     }
     out.finish()?;
     observer.bar.finish_and_clear();

@@ -39,28 +39,46 @@ pub fn annotation(text: &str, report: &Report, keep: Option<bool>) -> Value {
 /// Adds `"mtcheck": annotation` to the JSON object `line`, keeping its bytes as they are (a
 /// previous "mtcheck" field is replaced, which re-serializes the record).
 pub fn annotate_json_line(line: &[u8], annotation: &Value) -> Vec<u8> {
+    add_field(line, "mtcheck", annotation)
+}
+
+/// Adds `"key": value` to the JSON object `line`, keeping its bytes as they are (a previous
+/// `key` field is replaced, which re-serializes the record).
+pub fn add_field(line: &[u8], key: &str, value: &Value) -> Vec<u8> {
     let trimmed = line.trim_ascii_end();
     // Parsing the whole record for the key is only worth it where the word occurs at all.
-    let replace = memchr::memmem::find(trimmed, b"mtcheck").is_some()
-        && serde_json::from_slice::<serde_json::Map<String, Value>>(trimmed).is_ok_and(|m| m.contains_key("mtcheck"));
+    let replace = memchr::memmem::find(trimmed, key.as_bytes()).is_some()
+        && serde_json::from_slice::<serde_json::Map<String, Value>>(trimmed).is_ok_and(|m| m.contains_key(key));
     if replace {
         let mut record: serde_json::Map<String, Value> = serde_json::from_slice(trimmed).expect("parsed just above");
-        record.insert("mtcheck".to_string(), annotation.clone());
+        record.insert(key.to_string(), value.clone());
         return serde_json::to_vec(&record).expect("a JSON value serializes");
     }
     let body = &trimmed[..trimmed.len() - 1]; // without the closing brace
     let empty = body.trim_ascii_end().ends_with(b"{");
     let mut out = Vec::with_capacity(line.len() + 256);
     out.extend_from_slice(body);
-    out.extend_from_slice(if empty { b"\"mtcheck\":" } else { b",\"mtcheck\":" });
-    serde_json::to_writer(&mut out, annotation).expect("a JSON value serializes");
+    if !empty {
+        out.push(b',');
+    }
+    serde_json::to_writer(&mut out, key).expect("a string serializes");
+    out.push(b':');
+    serde_json::to_writer(&mut out, value).expect("a JSON value serializes");
     out.push(b'}');
     out
 }
 
 /// A plain-text document as an annotated JSON record.
 pub fn annotate_text_line(text: &str, annotation: &Value) -> Vec<u8> {
-    serde_json::to_vec(&json!({"text": text, "mtcheck": annotation})).expect("a JSON value serializes")
+    text_record_with(text, "mtcheck", annotation)
+}
+
+/// A plain-text document as a JSON record with `"key": value`.
+pub fn text_record_with(text: &str, key: &str, value: &Value) -> Vec<u8> {
+    let mut record = serde_json::Map::new();
+    record.insert("text".to_string(), json!(text));
+    record.insert(key.to_string(), value.clone());
+    serde_json::to_vec(&record).expect("a JSON value serializes")
 }
 
 fn round(x: f32) -> f64 {

@@ -46,6 +46,50 @@ impl Pairs {
     }
 }
 
+impl Pairs {
+    /// Every readable record in input order with `"mtcheck_pairs"` added to the members of a
+    /// group (their JSON line without id and place, which the record has); calls `each` with
+    /// each line to write.
+    pub fn annotated_records(
+        &self,
+        names: &[String],
+        field: &str,
+        mut each: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let mut members = self.members.iter().peekable();
+        for doc in 0..self.documents() {
+            let raw = self.record(doc)?;
+            let member = members.next_if(|m| m.doc == doc);
+            let line = match member {
+                None if self.is_jsonl(doc) => raw,
+                None => text_record_json(&raw)?,
+                Some(m) => {
+                    let mut value = self.json_line(m, names, field)?;
+                    if let Some(object) = value.as_object_mut() {
+                        for key in ["id", "input", "line"] {
+                            object.shift_remove(key);
+                        }
+                    }
+                    if self.is_jsonl(doc) {
+                        crate::filter::annotate::add_field(&raw, "mtcheck_pairs", &value)
+                    } else {
+                        let text = text_record(&raw).map(|r| r.text.into_owned()).unwrap_or_default();
+                        crate::filter::annotate::text_record_with(&text, "mtcheck_pairs", &value)
+                    }
+                }
+            };
+            each(&line)?;
+        }
+        Ok(())
+    }
+}
+
+/// A line of text as a JSON record {"text": ...}.
+fn text_record_json(raw: &[u8]) -> Result<Vec<u8>> {
+    let text = text_record(raw).map(|r| r.text.into_owned()).unwrap_or_default();
+    Ok(serde_json::to_vec(&json!({ "text": text })).expect("a JSON value serializes"))
+}
+
 fn round(x: f32) -> f64 {
     (x as f64 * 1e4).round() / 1e4
 }

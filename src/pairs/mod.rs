@@ -153,12 +153,24 @@ pub struct Pairs {
     pub members: Vec<Member>,
     pub stats: PairStats,
     locations: Vec<Location>,
+    /// Per input: whether its records are JSONL (else a document a line).
+    jsonl: Vec<bool>,
     spill: SpillReader,
 }
 
 impl Pairs {
     pub fn location(&self, doc: u32) -> Location {
         self.locations[doc as usize]
+    }
+
+    /// Readable documents, numbered from 0 in input order.
+    pub fn documents(&self) -> u32 {
+        self.locations.len() as u32
+    }
+
+    /// Whether document `doc`'s record is a JSON line (else a line of text).
+    pub fn is_jsonl(&self, doc: u32) -> bool {
+        self.jsonl[self.locations[doc as usize].input as usize]
     }
 
     /// Document `doc`'s record as it was read (a JSON line, or a line of text).
@@ -185,8 +197,10 @@ impl PairFinder {
         let mut spill = Spill::new(self.options.temp_dir.as_deref())?;
         let mut locations = Vec::new();
         let hasher = MinHasher::default();
+        let mut jsonl = Vec::with_capacity(inputs.len());
         for (index, input) in inputs.iter().enumerate() {
-            self.read_input(index, input, &hasher, &mut spill, &mut locations, &mut stats, observer)?;
+            let read = self.read_input(index, input, &hasher, &mut spill, &mut locations, &mut stats, observer)?;
+            jsonl.push(read);
         }
         let spill = spill.finish()?;
         let linked = self.link(&spill, &mut stats, observer)?;
@@ -215,10 +229,10 @@ impl PairFinder {
         }
         stats.groups = members.iter().filter(|m| m.role == Role::Original).count() as u64;
         members.sort_by_key(|m| m.doc);
-        Ok(Pairs { members, stats, locations, spill })
+        Ok(Pairs { members, stats, locations, jsonl, spill })
     }
 
-    /// Stage 1 for one input.
+    /// Stage 1 for one input; returns whether it holds JSONL.
     #[allow(clippy::too_many_arguments)]
     fn read_input(
         &self,
@@ -229,7 +243,7 @@ impl PairFinder {
         locations: &mut Vec<Location>,
         stats: &mut PairStats,
         observer: &mut dyn PairsObserver,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let name = display(input);
         let counter = Arc::new(AtomicU64::new(0));
         let mut reader = match open_records(input, self.options.max_record_bytes, &counter) {
@@ -238,7 +252,7 @@ impl PairFinder {
                 stats.records += 1;
                 stats.errors += 1;
                 observer.bad_record(&name, 0, &message);
-                return Ok(());
+                return Ok(false);
             }
         };
         let jsonl = input_is_jsonl(self.options.format, input, &mut reader);
@@ -300,7 +314,7 @@ impl PairFinder {
                 break;
             }
         }
-        Ok(())
+        Ok(jsonl)
     }
 
     /// Stages 2 and 3: candidate pairs from shared band keys, kept where the sketches agree.
