@@ -168,7 +168,7 @@ fn summary(stats: &PairStats, members: &[Member], elapsed: Duration) -> String {
         "mtcheck pairs: read {} records ({:.1} MB) in {:.1} s: {:.1} MB/s\n  \
          compared {} documents; {} candidate pairs, {} linked\n  \
          groups {:>8} (originals)\n  spun copies {:>3}\n  copies {:>8} (not reworded)\n  \
-         partial {:>7} (linked, but under 70% of their sentences from the group's original: left out)\n  errors {:>8}{}\n",
+         partial {:>7} (linked, but not 70% of a copy's sentences from an original: left out)\n  errors {:>8}{}\n",
         stats.records,
         stats.bytes as f64 / 1e6,
         secs,
