@@ -110,7 +110,7 @@ pub fn run(args: PairsArgs) -> Result<ExitCode> {
     let pairs = finder.run(&inputs, &mut observer)?;
     let names: Vec<String> = inputs.iter().map(|p| display(p)).collect();
     if args.annotate {
-        pairs.annotated_records(&names, &args.field, |line| Ok(out.write_line(line)?))?;
+        pairs.annotated_records(&names, &args.field, |line| out.write_line(line))?;
     } else {
         for m in &pairs.members {
             let line = pairs.json_line(m, &names, &args.field)?;

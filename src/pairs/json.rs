@@ -62,7 +62,7 @@ impl Pairs {
             let member = members.next_if(|m| m.doc == doc);
             let line = match member {
                 None if self.is_jsonl(doc) => raw,
-                None => text_record_json(&raw)?,
+                None => text_record_json(&raw),
                 Some(m) => {
                     let mut value = self.json_line(m, names, field)?;
                     if let Some(object) = value.as_object_mut() {
@@ -85,9 +85,9 @@ impl Pairs {
 }
 
 /// A line of text as a JSON record {"text": ...}.
-fn text_record_json(raw: &[u8]) -> Result<Vec<u8>> {
+fn text_record_json(raw: &[u8]) -> Vec<u8> {
     let text = text_record(raw).map(|r| r.text.into_owned()).unwrap_or_default();
-    Ok(serde_json::to_vec(&json!({ "text": text })).expect("a JSON value serializes"))
+    serde_json::to_vec(&json!({ "text": text })).expect("a JSON value serializes")
 }
 
 fn round(x: f32) -> f64 {
