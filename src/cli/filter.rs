@@ -40,6 +40,16 @@ pub enum FilterInputFormat {
     Jsonl,
 }
 
+impl From<FilterInputFormat> for InputFormat {
+    fn from(format: FilterInputFormat) -> Self {
+        match format {
+            FilterInputFormat::Auto => InputFormat::Auto,
+            FilterInputFormat::Text => InputFormat::Text,
+            FilterInputFormat::Jsonl => InputFormat::Jsonl,
+        }
+    }
+}
+
 #[derive(Args)]
 #[command(after_help = "Examples:
   mtcheck filter crawl/*.jsonl.zst --min-quality 0.6 -o kept.jsonl.zst
@@ -124,11 +134,7 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
     let filter = Filter {
         detector,
         options: FilterOptions {
-            format: match args.input_format {
-                FilterInputFormat::Auto => InputFormat::Auto,
-                FilterInputFormat::Text => InputFormat::Text,
-                FilterInputFormat::Jsonl => InputFormat::Jsonl,
-            },
+            format: args.input_format.into(),
             field: args.field.clone(),
             rules: Rules { min_quality: args.min_quality, max_flagged: args.max_flagged, max_p_mt: args.max_p_mt },
             keep_top: args.keep_top,

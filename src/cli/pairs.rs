@@ -7,7 +7,6 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use mtcheck::detect::{self, DetectorKind};
-use mtcheck::filter::InputFormat;
 use mtcheck::io::input::{display, expand_inputs};
 use mtcheck::io::output::Output;
 use mtcheck::model_dir::default_model_dir;
@@ -85,11 +84,7 @@ pub fn run(args: PairsArgs) -> Result<ExitCode> {
     let finder = PairFinder {
         detector,
         options: PairsOptions {
-            format: match args.input_format {
-                FilterInputFormat::Auto => InputFormat::Auto,
-                FilterInputFormat::Text => InputFormat::Text,
-                FilterInputFormat::Jsonl => InputFormat::Jsonl,
-            },
+            format: args.input_format.into(),
             field: args.field.clone(),
             max_record_bytes: args.max_record_bytes,
             min_jaccard: args.min_similarity,
