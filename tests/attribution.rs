@@ -56,6 +56,12 @@ fn the_example_pair_shows_its_changes_in_place() {
     assert!(shown.contains("four miles {+south+}"), "{shown}");
     assert!(shown.contains("\"billion\" was \"million\"") && shown.contains("\"south\" was \"north\""));
     assert!(shown.contains("{+changed words+}"), "the legend explains the mark");
+    // Which of the two is the copy: the spin, not the article.
+    assert!(source["p_copy"].as_f64().unwrap() > 0.9, "{source}");
+    let reversed = source_of(&original, &spun);
+    assert!(reversed["p_copy"].as_f64().unwrap() < 0.1, "{reversed}");
+    let told = mtcheck(&[&original, "--source", &spun, "--color", "never"], b"");
+    assert!(String::from_utf8(told.stdout).unwrap().contains("note: the source reads more like the copy of this text"));
     let coloured = mtcheck(&[&spun, "--source", &original, "--highlight", "--color", "always"], b"");
     assert!(String::from_utf8(coloured.stdout).unwrap().contains("\x1b[1;35mbillion\x1b[0m"));
 }

@@ -42,10 +42,11 @@ def check(binary, text, source):
 def changed_words(binary, name, pairs):
     """`check --source` on (text, source) pairs: the relations called, and changed-word precision
     and recall against the pair's word diff."""
-    relations, tp, fp, fn = {}, 0, 0, 0
+    relations, tp, fp, fn, copy_side = {}, 0, 0, 0, 0
     for text, source in pairs:
         answer = check(binary, text, source)
         relations[answer["relation"]] = relations.get(answer["relation"], 0) + 1
+        copy_side += answer.get("p_copy", 0) > 0.5
         ours, theirs = words(text), words(source)
         # Char offsets of the answer are Python string indices.
         marked = [any(c["char_start"] < end and c["char_end"] > start for c in answer["changes"]) for _, start, end in ours]
@@ -60,7 +61,8 @@ def changed_words(binary, name, pairs):
     n = len(pairs)
     print(f"{n} {name} against their originals: " + ", ".join(f"{k} {v / n:.3f}" for k, v in sorted(relations.items())))
     print(f"  changed words: precision {tp / max(1, tp + fp):.3f}, recall {tp / max(1, tp + fn):.3f} "
-          f"({tp + fn} changed of their words by the pair's word diff)")
+          f"({tp + fn} changed of their words by the pair's word diff); "
+          f"the text judged the copy (p_copy > 0.5) in {copy_side / n:.3f}")
 
 
 def main():

@@ -38,6 +38,9 @@ pub struct SourceComparison {
     pub words: usize,
     pub words_changed: usize,
     pub changes: Vec<Change>,
+    /// The probability that the text is the copy and the source its original (not the other
+    /// way round), by [`direction::p_original`]; None when not judged.
+    pub p_copy: Option<f32>,
 }
 
 /// The relation of a text to its source.
@@ -139,7 +142,15 @@ mod tests {
     use super::*;
 
     fn comparison(sentences: usize, aligned: usize, words: usize, changed: usize) -> SourceComparison {
-        SourceComparison { sentences, aligned, reworded: aligned, words, words_changed: changed, changes: vec![] }
+        SourceComparison {
+            sentences,
+            aligned,
+            reworded: aligned,
+            words,
+            words_changed: changed,
+            changes: vec![],
+            p_copy: None,
+        }
     }
 
     #[test]

@@ -320,6 +320,14 @@ impl Printer {
         if source.verdict() == mtcheck::attribution::SourceVerdict::Unrelated {
             return out;
         }
+        if let Some(p) =
+            source.p_copy.filter(|&p| p < 0.5 && source.verdict() == mtcheck::attribution::SourceVerdict::SpunCopy)
+        {
+            let note = format!(
+                "note: the source reads more like the copy of this text than the other way round (P(this text is the copy) {p:.2}): check which came first"
+            );
+            let _ = writeln!(out, "{}", self.paint(YELLOW, &self.wrap_to_screen(&note)));
+        }
         for change in &source.changes {
             let now = self.paint(MAGENTA, &text[change.bytes]);
             let was = if change.was.is_empty() { "(added)".to_string() } else { format!("was \"{}\"", change.was) };

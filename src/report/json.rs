@@ -43,6 +43,10 @@ pub struct SourceJson {
     pub reworded: usize,
     pub words: usize,
     pub words_changed: usize,
+    /// The probability that the text is the copy of the source (not its original); absent
+    /// when not judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_copy: Option<f32>,
     pub changes: Vec<ChangeJson>,
 }
 
@@ -134,6 +138,7 @@ impl Report {
                     reworded: c.reworded,
                     words: c.words,
                     words_changed: c.words_changed,
+                    p_copy: c.p_copy.map(round4),
                     changes: c
                         .changes
                         .iter()
