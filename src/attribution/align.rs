@@ -73,10 +73,15 @@ pub fn align(ours: &[Vec<&str>], theirs: &[Vec<&str>]) -> Vec<(Range<usize>, Ran
     let mut step = vec![0u8; (n + 1) * width];
     score[0..width].iter_mut().for_each(|s| *s = 0.0);
     (1..=m).for_each(|j| step[j] = 3);
+    // Single-pair similarities of this row and the one before: a merged step is tried only
+    // where one of its sentences alone is at least half-way similar (most cells are not).
+    let (mut prev, mut cur) = (vec![0f32; m + 1], vec![0f32; m + 1]);
     for i in 1..=n {
         let (from, to) = (lo(i - 1), hi(i - 1));
         score[i * width] = 0.0;
         step[i * width] = 2;
+        std::mem::swap(&mut prev, &mut cur);
+        cur.fill(0.0);
         for j in from + 1..=to {
             let here = i * width + j;
             let mut best = (score[(i - 1) * width + j], 2u8);
@@ -84,18 +89,20 @@ pub fn align(ours: &[Vec<&str>], theirs: &[Vec<&str>]) -> Vec<(Range<usize>, Ran
                 best = (score[here - 1], 3);
             }
             let sim = similarity(&a[i - 1], &b[j - 1]);
+            cur[j] = sim;
             if sim >= MIN_SIMILARITY && score[(i - 1) * width + j - 1] + sim > best.0 {
                 best = (score[(i - 1) * width + j - 1] + sim, 1);
             }
             // The merged steps score like one pair (less their cost), so they win only where
             // the two sentences together match clearly better than either alone.
-            if i >= 2 {
+            let half = MIN_SIMILARITY / 2.0;
+            if i >= 2 && sim.max(prev[j]) >= half {
                 let sim = similarity(&a2[i - 2], &b[j - 1]) - MERGE_COST;
                 if sim >= MIN_SIMILARITY && score[(i - 2) * width + j - 1] + sim > best.0 {
                     best = (score[(i - 2) * width + j - 1] + sim, 4);
                 }
             }
-            if j >= 2 {
+            if j >= 2 && sim.max(cur[j - 1]) >= half {
                 let sim = similarity(&a[i - 1], &b2[j - 2]) - MERGE_COST;
                 if sim >= MIN_SIMILARITY && score[(i - 1) * width + j - 2] + sim > best.0 {
                     best = (score[(i - 1) * width + j - 2] + sim, 5);
