@@ -17,7 +17,7 @@ use crate::detect::Detector;
 use crate::error::{Error, Result};
 use crate::io::input::{display, is_jsonl_name, is_text_name, open_counted, open_reader};
 use crate::io::output::Output;
-use crate::io::records::{json_record, text_record, Line, LineReader};
+use crate::io::records::{json_record, text_record, Line, LineReader, Record};
 use histogram::QualityHistogram;
 use rayon::prelude::*;
 use std::io::{BufRead, Read, Seek, Write};
@@ -267,13 +267,7 @@ impl Filter {
                 // The unreadable rest of the input counts as one bad record (see above).
                 stats.records += 1;
                 stats.errors += 1;
-                let hint =
-                    if matches!(crate::io::input::Compression::from_path(input), crate::io::input::Compression::None) {
-                        ""
-                    } else {
-                        " (truncated or corrupt compressed file?)"
-                    };
-                observer.bad_record(name, line, &format!("read error: {e}{hint}; the rest of this input is skipped"));
+                observer.bad_record(name, line, &read_error_message(input, &e));
             }
             Ok(())
         })
@@ -354,6 +348,31 @@ pub(crate) fn open_records(
     }
 }
 
+/// The record of `line` (a JSON object with the text in `field`, or a line of text), or why it
+/// cannot be read (over `max_bytes`, bad JSON, invalid UTF-8, ...).
+pub(crate) fn read_record<'a>(
+    line: &'a RawLine,
+    jsonl: bool,
+    field: &str,
+    max_bytes: usize,
+) -> std::result::Result<Record<'a>, String> {
+    if let Some(length) = line.too_long {
+        return Err(format!("line of {length} bytes is over the limit of {max_bytes} (--max-record-bytes); skipped"));
+    }
+    let record = if jsonl { json_record(&line.raw, field) } else { text_record(&line.raw) };
+    record.map_err(|bad| bad.message)
+}
+
+/// What is said of an input whose rest cannot be read (`e`), with a hint for compressed ones.
+pub(crate) fn read_error_message(input: &Path, e: &std::io::Error) -> String {
+    let hint = if matches!(crate::io::input::Compression::from_path(input), crate::io::input::Compression::None) {
+        ""
+    } else {
+        " (truncated or corrupt compressed file?)"
+    };
+    format!("read error: {e}{hint}; the rest of this input is skipped")
+}
+
 /// Whether `input` holds JSONL records (else a document a line), as `format` and its name or
 /// first byte say.
 pub(crate) fn input_is_jsonl<R: BufRead>(format: InputFormat, input: &Path, reader: &mut LineReader<R>) -> bool {
@@ -370,16 +389,9 @@ pub(crate) fn input_is_jsonl<R: BufRead>(format: InputFormat, input: &Path, read
 impl Filter {
     /// Reads, scores and (with --annotate) annotates one record.
     fn verdict(&self, line: &RawLine, jsonl: bool) -> Verdict {
-        if let Some(length) = line.too_long {
-            return Verdict::Bad(format!(
-                "line of {length} bytes is over the limit of {} (--max-record-bytes); skipped",
-                self.options.max_record_bytes
-            ));
-        }
-        let record = if jsonl { json_record(&line.raw, &self.options.field) } else { text_record(&line.raw) };
-        let record = match record {
+        let record = match read_record(line, jsonl, &self.options.field, self.options.max_record_bytes) {
             Ok(r) => r,
-            Err(bad) => return Verdict::Bad(bad.message),
+            Err(message) => return Verdict::Bad(message),
         };
         let report = self.detector.check(&record.text);
         let scores = Scores::of(&report);

@@ -22,7 +22,7 @@ use crate::attribution::shingles::shingles;
 use crate::attribution::{compare, SourceComparison, SourceVerdict};
 use crate::detect::Detector;
 use crate::error::Result;
-use crate::filter::{input_is_jsonl, open_records, read_batch, InputFormat};
+use crate::filter::{input_is_jsonl, open_records, read_batch, read_error_message, read_record, InputFormat};
 use crate::io::input::display;
 use crate::io::records::{json_record, text_record};
 use rayon::prelude::*;
@@ -210,18 +210,9 @@ impl PairFinder {
         let spill = spill.finish()?;
         let linked = self.link(&spill, &mut stats, observer)?;
         let groups = groups::groups(spill.documents(), &linked);
-        stats.groups = groups.len() as u64;
-        let total = groups.len() as u64;
-        let done = AtomicU64::new(0);
-        let judged: Vec<Result<(Vec<Vec<Member>>, u64)>> = groups
-            .par_iter()
-            .map(|members| {
-                let out = self.judge(members, &spill);
-                done.fetch_add(1, Ordering::Relaxed);
-                out
-            })
-            .collect();
-        observer.progress("judging", done.load(Ordering::Relaxed), total, &stats);
+        let judged: Vec<Result<(Vec<Vec<Member>>, u64)>> =
+            groups.par_iter().map(|members| self.judge(members, &spill)).collect();
+        observer.progress("judging", groups.len() as u64, groups.len() as u64, &stats);
         let mut subgroups = Vec::new();
         for group in judged {
             let (found, partial) = group?;
@@ -268,26 +259,16 @@ impl PairFinder {
             let (batch, error) = read_batch(&mut reader);
             let read: Vec<Read> = batch
                 .par_iter()
-                .map(|line| {
-                    if let Some(length) = line.too_long {
-                        return Read::Bad(format!(
-                            "line of {length} bytes is over the limit of {} (--max-record-bytes); skipped",
-                            self.options.max_record_bytes
-                        ));
-                    }
-                    let record =
-                        if jsonl { json_record(&line.raw, &self.options.field) } else { text_record(&line.raw) };
-                    match record {
-                        Ok(r) => {
-                            let s = shingles(&r.text);
-                            if s.len() < self.options.min_shingles {
-                                Read::Doc { sketch: Sketch::default(), band_keys: Vec::new() }
-                            } else {
-                                Read::Doc { sketch: Sketch::of(&s), band_keys: hasher.band_keys(&s) }
-                            }
+                .map(|line| match read_record(line, jsonl, &self.options.field, self.options.max_record_bytes) {
+                    Ok(r) => {
+                        let s = shingles(&r.text);
+                        if s.len() < self.options.min_shingles {
+                            Read::Doc { sketch: Sketch::default(), band_keys: Vec::new() }
+                        } else {
+                            Read::Doc { sketch: Sketch::of(&s), band_keys: hasher.band_keys(&s) }
                         }
-                        Err(bad) => Read::Bad(bad.message),
                     }
+                    Err(message) => Read::Bad(message),
                 })
                 .collect();
             for (line, read) in batch.iter().zip(read) {
@@ -310,11 +291,7 @@ impl PairFinder {
             if let Some(e) = error {
                 stats.records += 1;
                 stats.errors += 1;
-                observer.bad_record(
-                    &name,
-                    reader.line + 1,
-                    &format!("read error: {e}; the rest of this input is skipped"),
-                );
+                observer.bad_record(&name, reader.line + 1, &read_error_message(input, &e));
                 break;
             }
             if batch.is_empty() {
