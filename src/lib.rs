@@ -30,6 +30,7 @@ pub mod model_dir;
 pub mod pairs;
 pub mod report;
 pub mod text;
+pub mod translate;
 pub mod train;
 
 pub use detect::deep::DeepChecker;

@@ -6,6 +6,8 @@ use mtcheck::features::{self, Context, FEATURES};
 use mtcheck::io::eval_set::read_set;
 use mtcheck::io::eval_set::EvalRecord;
 use mtcheck::model_dir::default_model_dir;
+use mtcheck::detect::roundtrip;
+use mtcheck::translate::RoundTripEngine;
 use mtcheck::{Checker, DeepChecker};
 use rayon::prelude::*;
 use std::io::Write;
@@ -26,6 +28,11 @@ pub struct FeaturesArgs {
     /// logit), for fitting what stands on it (scripts/).
     #[arg(long, requires = "dump")]
     pub deep: bool,
+    /// With --dump: per record, the round trips of its sampled prose sentences through the MT
+    /// engine (text, word similarity, LM statistics of both sides) and today's P(MT), for
+    /// fitting the round-trip evidence (scripts/build/fit-roundtrip.py).
+    #[arg(long, requires = "dump", conflicts_with = "deep")]
+    pub roundtrip: bool,
 }
 
 pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
@@ -44,6 +51,10 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
         return dump_deep(&DeepChecker::with_model(&dir)?, &records, &mut out);
     }
     let checker = Checker::with_model(&dir)?;
+    if args.roundtrip {
+        let engine = RoundTripEngine::open(&mtcheck::translate::folder::beside(&dir))?;
+        return dump_roundtrip(&checker, &engine, &records, &mut out);
+    }
     let names = features::sentence_input_names();
     let rows: Vec<Vec<(usize, Vec<f32>)>> = records
         .par_iter()
@@ -66,6 +77,35 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Per record of `records`: {"record", "id", "p_mt", "prose", "trips": [...]}, records in
+/// order (each record's sentences share the cores).
+fn dump_roundtrip(
+    checker: &Checker,
+    engine: &RoundTripEngine,
+    records: &[EvalRecord],
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    for (i, record) in records.iter().enumerate() {
+        let doc = checker.analyzer().analyze(&record.text);
+        let prose = doc.sentences.iter().filter(|s| s.kind == mtcheck::analysis::SentenceKind::Prose).count();
+        let trips = roundtrip::trips(engine, checker.analyzer(), &doc);
+        let p_mt = checker.check(&record.text).p_mt;
+        let trips: Vec<serde_json::Value> = trips
+            .iter()
+            .map(|t| {
+                let mut v = serde_json::to_value(t).unwrap_or_default();
+                v["text"] = doc.text[doc.sentences[t.sentence].bytes.range()].into();
+                v
+            })
+            .collect();
+        let row = serde_json::json!({"record": i, "id": record.id, "p_mt": p_mt, "prose": prose, "trips": trips});
+        serde_json::to_writer(&mut *out, &row)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

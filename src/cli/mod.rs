@@ -9,6 +9,7 @@ mod model;
 mod pairs;
 mod printer;
 mod serve;
+mod spin;
 mod train;
 mod train_document;
 mod train_encoder;
@@ -41,6 +42,9 @@ enum Command {
     /// Find the spun copies in crawls: near-duplicate groups (MinHash and LSH), the original
     /// of each, and what its copies changed; a JSON line per document of a group.
     Pairs(pairs::PairsArgs),
+    /// Spin text through the neural round-trip engine (English → Portuguese → English, one or
+    /// more hops), layout kept, output in the input's format (text or JSONL).
+    Spin(spin::SpinArgs),
     /// Train models.
     #[command(subcommand)]
     Train(train::TrainCommand),
@@ -89,6 +93,7 @@ pub fn run() -> ExitCode {
         Command::Features(args) => features::run(args),
         Command::Filter(args) => filter::run(args),
         Command::Pairs(args) => pairs::run(args),
+        Command::Spin(args) => spin::run(args),
         Command::Train(cmd) => train::run(cmd),
         Command::Lm(cmd) => lm::run(cmd),
         Command::Model(cmd) => model::run(cmd),

@@ -9,6 +9,7 @@ use mtcheck::model_dir::{
     default_model_dir, DEEP_FILE, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, SCORER_FOREST_FILE,
     TOKENIZER_FILE, TOPICS_FILE,
 };
+use mtcheck::translate::{folder::EngineSpec, RoundTripEngine, ENGINE_FILE};
 use mtcheck::Checker;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,7 +37,10 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
         ModelCommand::Info(args) => args,
         ModelCommand::Seal(args) => {
             let dir = args.dir.unwrap_or_else(default_model_dir);
-            mtcheck::model_dir::ensure_model_folder_exists(&dir)?;
+            // An MT model folder (engine.json) has no language model of its own.
+            if !dir.join(ENGINE_FILE).is_file() {
+                mtcheck::model_dir::ensure_model_folder_exists(&dir)?;
+            }
             let n = checksums::seal(&dir)?;
             writeln!(out, "{}: checksums of {n} files written to {CHECKSUMS_FILE}", dir.display())?;
             return Ok(ExitCode::SUCCESS);
@@ -53,6 +57,9 @@ pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
 /// Everything is checked before a row is made: a damaged file is an error, not a listing
 /// with an error at its end (opening the checker checks every section of the LM).
 pub fn describe(dir: &Path) -> Result<Vec<(String, String)>> {
+    if dir.join(ENGINE_FILE).is_file() {
+        return describe_engine(dir);
+    }
     let checker = Checker::with_model(dir)?;
     // Opening verified every other listed file; the LM checked its sections, and here it is
     // held to the manifest too (a whole other, intact model file would pass its own checks).
@@ -157,5 +164,34 @@ pub fn describe(dir: &Path) -> Result<Vec<(String, String)>> {
         }
         Err(e) => row("deep detector", format!("{e}")),
     }
+    let engine_dir = mtcheck::translate::folder::beside(dir);
+    row(
+        "round-trip engine",
+        match RoundTripEngine::open(&engine_dir) {
+            Ok(engine) => format!("{} (verified; en -> {} -> en)", engine_dir.display(), engine.pivot()),
+            Err(e) => format!("unusable, so check reads no round trips: {e}"),
+        },
+    );
+    Ok(rows)
+}
+
+/// `model info` of an MT model folder: its files, what they are, and a load of both directions
+/// (every file verified against the folder's checksums first).
+fn describe_engine(dir: &Path) -> Result<Vec<(String, String)>> {
+    let spec = EngineSpec::open_verified(dir)?;
+    let engine = RoundTripEngine::open(dir)?;
+    let mut rows: Vec<(String, String)> = vec![("folder".into(), dir.display().to_string())];
+    let mut row = |key: &str, value: String| rows.push((key.to_string(), value));
+    row("engine", format!("{} -> {} -> {} (fxtranslate, greedy, each sentence alone)", spec.source, engine.pivot(), spec.source));
+    for (name, d) in [("forward", &spec.forward), ("backward", &spec.backward)] {
+        let size = |f: &str| std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0);
+        row(
+            name,
+            format!("{} ({} bytes), {} ({} bytes), {} ({} bytes)", d.model, size(&d.model), d.vocab, size(&d.vocab), d.shortlist, size(&d.shortlist)),
+        );
+    }
+    let listed = checksums::read_manifest(dir)?.map(|m| m.len()).unwrap_or(0);
+    row(CHECKSUMS_FILE, format!("{listed} files verified"));
+    row("provenance", spec.provenance.clone());
     Ok(rows)
 }

@@ -28,6 +28,7 @@ pub mod forest;
 pub mod forest_file;
 pub mod full;
 pub mod perplexity;
+pub mod roundtrip;
 pub mod spans;
 
 use crate::error::Result;
