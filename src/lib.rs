@@ -30,8 +30,8 @@ pub mod model_dir;
 pub mod pairs;
 pub mod report;
 pub mod text;
-pub mod translate;
 pub mod train;
+pub mod translate;
 
 pub use detect::deep::DeepChecker;
 pub use detect::fast::FastChecker;

@@ -28,6 +28,9 @@ pub const DOCUMENT_FILE: &str = "document.json";
 /// The deep detector's heads and thresholds (`mtcheck --deep`); it names the encoder files.
 pub const DEEP_FILE: &str = "deep.json";
 
+/// The round-trip evidence's weights (the engine itself is the folder beside: `en-pt-roundtrip`).
+pub const ROUNDTRIP_FILE: &str = "roundtrip.json";
+
 const ENV: &str = "$MTCHECK_MODEL_DIR";
 
 /// The places looked in, in order, each with what it is.

@@ -40,6 +40,10 @@ pub struct EvalArgs {
     /// Sentence threshold (default: the model's).
     #[arg(long)]
     pub threshold: Option<f32>,
+    /// The full detector without its neural round trips (the garble evidence alone): today's
+    /// verdict beside the one with round trips, in the same run.
+    #[arg(long)]
+    pub fast: bool,
     /// Span threshold, P(garbled) of a token in a flagged sentence (default: the model's).
     #[arg(long)]
     pub span_threshold: Option<f32>,
@@ -59,8 +63,12 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         Scorer::Deep => DetectorKind::Deep,
         Scorer::Perplexity => DetectorKind::Perplexity,
     };
-    let settings =
-        Settings { threshold: args.threshold, span_threshold: args.span_threshold, span_gate: args.span_gate };
+    let settings = Settings {
+        threshold: args.threshold,
+        span_threshold: args.span_threshold,
+        span_gate: args.span_gate,
+        no_round_trips: args.fast,
+    };
     let detector = detect::open(kind, &dir, settings)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -2,11 +2,11 @@
 
 use anyhow::Result;
 use clap::Args;
+use mtcheck::detect::roundtrip;
 use mtcheck::features::{self, Context, FEATURES};
 use mtcheck::io::eval_set::read_set;
 use mtcheck::io::eval_set::EvalRecord;
 use mtcheck::model_dir::default_model_dir;
-use mtcheck::detect::roundtrip;
 use mtcheck::translate::RoundTripEngine;
 use mtcheck::{Checker, DeepChecker};
 use rayon::prelude::*;

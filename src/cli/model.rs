@@ -182,12 +182,23 @@ fn describe_engine(dir: &Path) -> Result<Vec<(String, String)>> {
     let engine = RoundTripEngine::open(dir)?;
     let mut rows: Vec<(String, String)> = vec![("folder".into(), dir.display().to_string())];
     let mut row = |key: &str, value: String| rows.push((key.to_string(), value));
-    row("engine", format!("{} -> {} -> {} (fxtranslate, greedy, each sentence alone)", spec.source, engine.pivot(), spec.source));
+    row(
+        "engine",
+        format!("{} -> {} -> {} (fxtranslate, greedy, each sentence alone)", spec.source, engine.pivot(), spec.source),
+    );
     for (name, d) in [("forward", &spec.forward), ("backward", &spec.backward)] {
         let size = |f: &str| std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0);
         row(
             name,
-            format!("{} ({} bytes), {} ({} bytes), {} ({} bytes)", d.model, size(&d.model), d.vocab, size(&d.vocab), d.shortlist, size(&d.shortlist)),
+            format!(
+                "{} ({} bytes), {} ({} bytes), {} ({} bytes)",
+                d.model,
+                size(&d.model),
+                d.vocab,
+                size(&d.vocab),
+                d.shortlist,
+                size(&d.shortlist)
+            ),
         );
     }
     let listed = checksums::read_manifest(dir)?.map(|m| m.len()).unwrap_or(0);

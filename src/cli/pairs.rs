@@ -6,7 +6,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use mtcheck::detect::{self, DetectorKind};
+use mtcheck::detect::{self, DetectorKind, Settings};
 use mtcheck::io::input::{display, expand_inputs};
 use mtcheck::io::output::Output;
 use mtcheck::model_dir::default_model_dir;
@@ -79,7 +79,8 @@ pub fn run(args: PairsArgs) -> Result<ExitCode> {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
     }
     let dir = args.model.clone().unwrap_or_else(default_model_dir);
-    let detector = detect::open(DetectorKind::Full, &dir, Default::default())
+    // Which member is the original is told by direction signals, not the round trips.
+    let detector = detect::open(DetectorKind::Full, &dir, Settings { no_round_trips: true, ..Settings::default() })
         .with_context(|| format!("loading the model in {}", dir.display()))?;
     let finder = PairFinder {
         detector,

@@ -46,7 +46,8 @@ pub fn legend() -> &'static str {
     "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below the document's flag line, \
      given in its verdict: higher in a document called machine-translated, lower in one judged human), \
      yellow: borderline (within 0.10 above that line); [[garbled words]] (red in colour) in flagged \
-     sentences, [?suspicious words?] (yellow, underlined) in the others; -- page furniture, not scored"
+     sentences, [?suspicious words?] (yellow, underlined) in the others; ≈ flagged because it changes little \
+     when translated again (in a document called machine-translated: reads like MT); -- page furniture, not scored"
 }
 
 /// The legend's line for `--source`.
@@ -205,16 +206,18 @@ impl Printer {
             let sentence = self.marked(text, &[s], &[], s.bytes).replace('\n', " ");
             let reasons: Vec<&str> =
                 s.spans.iter().flat_map(|sp| sp.reasons.iter().map(|r| mtcheck::features::in_words(r))).collect();
-            let mut why = String::new();
-            if !reasons.is_empty() {
-                let mut uniq: Vec<&str> = Vec::new();
-                reasons.iter().for_each(|r| {
-                    if !uniq.contains(r) {
-                        uniq.push(r)
-                    }
-                });
-                why = self.paint(DIM, &format!("  ({})", uniq.join(", ")));
+            let mut uniq: Vec<String> = Vec::new();
+            reasons.iter().for_each(|r| {
+                if !uniq.iter().any(|u| u == r) {
+                    uniq.push(r.to_string())
+                }
+            });
+            if let Some(rt) = s.round_trip.as_ref().filter(|r| r.smooth) {
+                uniq.push(smooth_reason(rt));
+            } else if uniq.is_empty() {
+                uniq.push("reads garbled as a whole".to_string());
             }
+            let why = self.paint(DIM, &format!("  ({})", uniq.join(", ")));
             let _ = writeln!(
                 out,
                 "{name}:{line}: {}  {sentence}{why}",
@@ -256,7 +259,15 @@ impl Printer {
                 } else if s.kind == SentenceKind::Boilerplate {
                     format!("{} │ ", self.paint(DIM, " -- "))
                 } else {
-                    format!("{} {} ", self.quality(s.quality, s.flagged, flag_line), if s.flagged { "▌" } else { "│" })
+                    let smooth = s.round_trip.as_ref().is_some_and(|r| r.smooth);
+                    let mark = if smooth {
+                        "≈"
+                    } else if s.flagged {
+                        "▌"
+                    } else {
+                        "│"
+                    };
+                    format!("{} {mark} ", self.quality(s.quality, s.flagged && !smooth, flag_line))
                 };
                 self.rows(&mut out, text, &[s], &changes, ByteSpan::new(from, to), gutter);
             }
@@ -353,4 +364,12 @@ impl Printer {
             self.quality(report.quality, report.flagged, line)
         )
     }
+}
+
+/// Why a sentence was flagged on its round trip, in words.
+fn smooth_reason(rt: &mtcheck::report::RoundTripReading) -> String {
+    format!(
+        "changes little when translated again: {:.0}% of its words kept through Portuguese and back",
+        rt.similarity * 100.0
+    )
 }

@@ -122,8 +122,8 @@ fn spin_jsonl(
     let mut bad = 0;
     let mut batch: Vec<(serde_json::Map<String, serde_json::Value>, String)> = Vec::new();
     let flush = |batch: &mut Vec<(serde_json::Map<String, serde_json::Value>, String)>,
-                     out: &mut Output,
-                     total: &mut Counts|
+                 out: &mut Output,
+                 total: &mut Counts|
      -> Result<()> {
         let texts: Vec<&str> = batch.iter().map(|(_, t)| t.as_str()).collect();
         let spun = spin_texts(engine, &texts, args.hops as usize);
@@ -173,8 +173,8 @@ fn is_jsonl(format: super::check::InputFormat, path: &Path, reader: &mut Box<dyn
         InputFormat::Text => false,
         InputFormat::Auto if is_jsonl_name(path) => true,
         InputFormat::Auto if is_text_name(path) => false,
-        InputFormat::Auto => reader
-            .fill_buf()
-            .is_ok_and(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')),
+        InputFormat::Auto => {
+            reader.fill_buf().is_ok_and(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'))
+        }
     }
 }

@@ -69,13 +69,19 @@ pub struct Settings {
     pub span_threshold: Option<f32>,
     /// Sentence quality below which spans are shown (full).
     pub span_gate: Option<f32>,
+    /// Leave out the round-trip evidence (full): no MT engine loaded, garble evidence alone.
+    pub no_round_trips: bool,
 }
 
 /// Loads detector `kind` from model folder `dir` with `settings`.
 pub fn open(kind: DetectorKind, dir: &Path, settings: Settings) -> Result<Box<dyn Detector>> {
     Ok(match kind {
         DetectorKind::Full => {
-            let mut checker = full::Checker::with_model(dir)?;
+            let mut checker = if settings.no_round_trips {
+                full::Checker::without_round_trips(dir)?
+            } else {
+                full::Checker::with_model(dir)?
+            };
             checker.apply(settings);
             Box::new(checker)
         }

@@ -59,6 +59,7 @@ impl Perplexity {
                 quality: to_quality(mean),
                 flagged,
                 spans,
+                round_trip: None,
             });
         });
         let quality = if count > 0 { to_quality((total / count as f64) as f32) } else { 1.0 };

@@ -70,6 +70,19 @@ pub struct SentenceJson {
     pub quality: f32,
     pub flagged: bool,
     pub spans: Vec<SpanJson>,
+    /// The sentence's round trip through the neural MT engine, when it was sent (issue 33).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_trip: Option<RoundTripJson>,
+}
+
+/// What a neural round trip (English → Portuguese → English) did to a sentence.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct RoundTripJson {
+    pub text: String,
+    pub similarity: f32,
+    pub p_mt: f32,
+    /// Flagged because it changes little when translated again.
+    pub smooth: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -111,6 +124,12 @@ impl Report {
                     quality: round4(s.quality),
                     flagged: s.flagged,
                     spans,
+                    round_trip: s.round_trip.as_ref().map(|r| RoundTripJson {
+                        text: r.text.clone(),
+                        similarity: round4(r.similarity),
+                        p_mt: round4(r.p_mt),
+                        smooth: r.smooth,
+                    }),
                 }
             })
             .collect();
@@ -188,6 +207,7 @@ mod tests {
                     score: 0.9,
                     reasons: vec!["lm_surprisal"],
                 }],
+                round_trip: None,
             }],
         };
         let json = report.to_json(text, Some(serde_json::json!("doc-1")));

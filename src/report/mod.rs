@@ -5,7 +5,7 @@
 mod json;
 
 pub use crate::analysis::SentenceKind;
-pub use json::{ChangeJson, ReportJson, SentenceJson, SourceJson, SpanJson};
+pub use json::{ChangeJson, ReportJson, RoundTripJson, SentenceJson, SourceJson, SpanJson};
 
 use crate::text::ByteSpan;
 
@@ -28,6 +28,23 @@ pub struct SentenceReport {
     pub quality: f32,
     pub flagged: bool,
     pub spans: Vec<GarbledSpan>,
+    /// The sentence's round trip through the neural MT engine, when it was one of those sent
+    /// ([`crate::detect::roundtrip`]).
+    pub round_trip: Option<RoundTripReading>,
+}
+
+/// What a neural round trip did to a sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoundTripReading {
+    /// The sentence after English → Portuguese → English.
+    pub text: String,
+    /// Word similarity of the sentence and its round trip (1: unchanged).
+    pub similarity: f32,
+    /// P(machine-translated) of the sentence from its round trip alone.
+    pub p_mt: f32,
+    /// Flagged because it changes little when translated again (in a document called
+    /// machine-translated), not because it reads garbled.
+    pub smooth: bool,
 }
 
 /// Documents with fewer prose sentences get no P(MT) and, without a flagged sentence, the
@@ -129,7 +146,22 @@ impl Report {
                 "likely machine-translated: odd throughout, though no one sentence is garbled enough to flag"
                     .to_string()
             }
-            Verdict::MachineTranslated => format!("likely machine-translated: {flagged} of {prose} sentences garbled"),
+            Verdict::MachineTranslated => {
+                let smooth = self
+                    .sentences
+                    .iter()
+                    .filter(|s| s.flagged && s.round_trip.as_ref().is_some_and(|r| r.smooth))
+                    .count();
+                match (flagged - smooth, smooth) {
+                    (garbled, 0) => format!("likely machine-translated: {garbled} of {prose} sentences garbled"),
+                    (0, smooth) => format!(
+                        "likely machine-translated: {smooth} of {prose} sentences change little when translated again"
+                    ),
+                    (garbled, smooth) => format!(
+                        "likely machine-translated: {garbled} of {prose} sentences garbled, {smooth} change little when translated again"
+                    ),
+                }
+            }
             Verdict::SomeGarbled => format!("garbled in places: {flagged} of {prose} sentences garbled"),
             Verdict::NothingFound if suspicious > 0 => {
                 format!("no garbled sentences; {suspicious} suspicious {} marked", plural(suspicious, "phrase"))

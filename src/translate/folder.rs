@@ -56,7 +56,11 @@ impl EngineSpec {
         let Some(manifest) = checksums::read_manifest(dir)? else {
             return Err(Error::bad_model(
                 dir,
-                format!("not sealed: it has no {}; run `mtcheck model seal {}`", checksums::CHECKSUMS_FILE, dir.display()),
+                format!(
+                    "not sealed: it has no {}; run `mtcheck model seal {}`",
+                    checksums::CHECKSUMS_FILE,
+                    dir.display()
+                ),
             ));
         };
         let mut names: Vec<&str> = vec![ENGINE_FILE];

@@ -165,6 +165,7 @@ mod tests {
             quality: 0.2,
             flagged: true,
             spans: vec![GarbledSpan { bytes: ByteSpan::new(span.0, span.1), score: 0.9, reasons: vec![] }],
+            round_trip: None,
         };
         let mut r = Report::from_sentences(vec![s], &[text.split_whitespace().count()]);
         r.p_mt = None;
@@ -203,6 +204,7 @@ mod tests {
             quality: 0.9,
             flagged: false,
             spans: vec![],
+            round_trip: None,
         };
         let answer = check_response(text, &Report::from_sentences(vec![s], &[3]), "auto");
         assert!(answer["matches"].as_array().unwrap().is_empty());

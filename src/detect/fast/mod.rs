@@ -122,7 +122,14 @@ impl FastChecker {
         sentence_rows(&self.analyzer, text, |s, row| {
             let quality = self.scorer.calibration.quality(self.scorer.score(row));
             let flagged = s.kind == SentenceKind::Prose && quality < self.threshold;
-            sentences.push(SentenceReport { bytes: s.bytes, kind: s.kind, quality, flagged, spans: Vec::new() });
+            sentences.push(SentenceReport {
+                bytes: s.bytes,
+                kind: s.kind,
+                quality,
+                flagged,
+                spans: Vec::new(),
+                round_trip: None,
+            });
             tokens.push(s.tokens.len());
         });
         Report::from_sentences(sentences, &tokens)

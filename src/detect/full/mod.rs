@@ -20,11 +20,12 @@ pub mod model;
 
 use super::{spans, Detector, Settings};
 use crate::analysis::{Analyzer, Document, Lookup, Sentence, SentenceKind};
+use crate::detect::roundtrip::{model::RoundTripModel, Reading, RoundTripReader};
 use crate::error::Result;
 use crate::features::{self, Context, TopicVectors};
 use crate::lm::LanguageModel;
 use crate::model_dir::{default_model_dir, DOCUMENT_FILE, SCORER_FILE, TOPICS_FILE};
-use crate::report::{Report, SentenceReport, Verdict};
+use crate::report::{Report, RoundTripReading, SentenceReport, Verdict};
 use crate::text::Tokenizer;
 use document::{DocumentModel, Evidence};
 use model::ScorerModel;
@@ -40,6 +41,25 @@ pub struct Checker {
     document: Option<DocumentModel>,
     /// Where the document signals sit in the sentence scorer's inputs.
     threshold: f32,
+    /// The round-trip evidence (None: the model has none, or `--fast`).
+    roundtrip: Option<RoundTripReader>,
+}
+
+/// What a [`Checker`] loads besides the sentence scorer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
+    /// The document verdict (`document.json`).
+    pub document: bool,
+    /// The round-trip evidence (`roundtrip.json` and the MT engine beside the folder).
+    pub round_trips: bool,
+    /// Verify the folder's checksums (false: the caller just did).
+    pub verify: bool,
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        Parts { document: true, round_trips: true, verify: true }
+    }
 }
 
 impl Checker {
@@ -56,23 +76,35 @@ impl Checker {
 
     /// The model in folder `dir` (`lm.mtlm`, `tokenizer.json`, `scorer.json`, `topics.bin`).
     pub fn with_model(dir: &Path) -> Result<Self> {
-        Self::open(dir, true, true)
+        Self::open(dir, Parts::default())
+    }
+
+    /// The model in folder `dir` without the round trips (`--fast`): the garble evidence alone,
+    /// with no MT engine loaded (blind to fluent neural MT, ~10x faster on long articles).
+    pub fn without_round_trips(dir: &Path) -> Result<Self> {
+        Self::open(dir, Parts { round_trips: false, ..Parts::default() })
+    }
+
+    /// The model in folder `dir` with the parts chosen.
+    pub fn with_parts(dir: &Path, parts: Parts) -> Result<Self> {
+        Self::open(dir, parts)
     }
 
     /// [`Self::with_model`] for a folder whose checksums the caller has just verified (the
     /// deep detector's), so that they are not hashed twice.
     pub(crate) fn in_verified_folder(dir: &Path) -> Result<Self> {
-        Self::open(dir, true, false)
+        Self::open(dir, Parts { round_trips: false, verify: false, ..Parts::default() })
     }
 
     /// The model in `dir` without its document verdict (reports carry no P(MT)): what
     /// `mtcheck train document` reads sentence signals with, so that a stale or missing
     /// `document.json` does not stop its own retraining.
     pub fn without_document_model(dir: &Path) -> Result<Self> {
-        Self::open(dir, false, true)
+        Self::open(dir, Parts { document: false, round_trips: false, verify: true })
     }
 
-    fn open(dir: &Path, with_document: bool, verify_folder: bool) -> Result<Self> {
+    fn open(dir: &Path, parts: Parts) -> Result<Self> {
+        let Parts { document: with_document, round_trips, verify: verify_folder } = parts;
         crate::model_dir::ensure_model_folder_exists(dir)?;
         // The folder's checksums and the LM's own (which it checks as it opens) side by side:
         // both must pass before anything is read from the files.
@@ -97,7 +129,9 @@ impl Checker {
         let document_path = dir.join(DOCUMENT_FILE);
         let document =
             (with_document && document_path.exists()).then(|| DocumentModel::load(&document_path)).transpose()?;
-        Ok(Checker { analyzer, topics, scorer, document, threshold })
+        // Round trips stand on the document verdict's garble evidence: without it, none.
+        let roundtrip = if round_trips && document.is_some() { RoundTripReader::open(dir)? } else { None };
+        Ok(Checker { analyzer, topics, scorer, document, threshold, roundtrip })
     }
 
     /// Sentences below this quality are flagged (default: the model's, tuned on dev data).
@@ -169,8 +203,21 @@ impl Checker {
     /// `flag_human_below` line stay flagged (measured on held-out Wikipedia originals: 9.7% had
     /// a flagged sentence at the checker's line, 4.1% with the line at 0.268; reports/accuracy.md).
     pub fn check(&self, text: &str) -> Report {
-        let (mut report, evidence) = self.check_with_evidence(text);
+        let doc = self.analyzer.analyze(text);
+        let (mut report, evidence) = self.check_document(&doc);
         report.p_mt = self.document.as_ref().and_then(|d| d.p_mt(&evidence));
+        // Round trips are read only where there is a document verdict to inform (3+ prose
+        // sentences): a headline or a single sentence is not sent.
+        let reading = match (&self.roundtrip, report.p_mt) {
+            (Some(rt), Some(garble)) => {
+                let reading = rt.read(&self.analyzer, &doc);
+                if let Some(score) = reading.score() {
+                    report.p_mt = Some(rt.model().p_mt(score, garble));
+                }
+                Some((rt, reading))
+            }
+            _ => None,
+        };
         let mt_line = self.document.as_ref().and_then(|d| d.flag_below);
         let line = mt_line.unwrap_or(self.scorer.thresholds.span_gate).max(self.threshold);
         let human_line = self.document.as_ref().and_then(|d| d.flag_human_below);
@@ -185,7 +232,15 @@ impl Checker {
         if let Some(human_line) = human_line {
             flag_only_below(&mut report, human_line);
         }
+        if let Some((rt, reading)) = reading {
+            attach_round_trips(&mut report, rt.model(), reading);
+        }
         report
+    }
+
+    /// Whether this checker reads round trips.
+    pub fn reads_round_trips(&self) -> bool {
+        self.roundtrip.is_some()
     }
 
     /// The report (without P(MT)) and the document evidence it was drawn from: what the
@@ -228,8 +283,27 @@ impl Checker {
             Vec::new()
         };
         let signals = prose.then(|| document::sentence_signals(quality, &inputs));
-        (SentenceReport { bytes: s.bytes, kind: s.kind, quality, flagged, spans }, signals)
+        (SentenceReport { bytes: s.bytes, kind: s.kind, quality, flagged, spans, round_trip: None }, signals)
     }
+}
+
+/// Puts each sent sentence's round trip on its report and, in a document called
+/// machine-translated, flags the sentences whose round trip says MT most clearly (a sentence
+/// logit at or above the model's `sentence_line`) as "changes little when translated again".
+fn attach_round_trips(report: &mut Report, model: &RoundTripModel, reading: Reading) {
+    let called = report.verdict() == Verdict::MachineTranslated;
+    for (trip, logit) in reading.trips {
+        let Some(s) = report.sentences.get_mut(trip.sentence) else { continue };
+        let smooth = called && !s.flagged && s.kind == SentenceKind::Prose && logit >= model.document.sentence_line;
+        s.flagged |= smooth;
+        s.round_trip = Some(RoundTripReading {
+            text: trip.round_trip,
+            similarity: trip.similarity,
+            p_mt: 1.0 / (1.0 + (-logit).exp()),
+            smooth,
+        });
+    }
+    report.flagged = report.sentences.iter().any(|s| s.flagged);
 }
 
 /// In a document called machine-translated (with a P(MT)), flags every prose sentence `also`

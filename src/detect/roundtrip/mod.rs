@@ -9,9 +9,11 @@
 //! Only a bounded, deterministic sample of each document's prose sentences is sent (evenly
 //! spaced, [`MAX_SAMPLED`] at most), so a long article costs the same as a short one.
 
+pub mod model;
 
 use crate::analysis::{Analyzer, Document, Sentence, SentenceKind};
 use crate::translate::{Outcome, RoundTripEngine};
+use std::path::Path;
 
 /// Sentences sent per document at most.
 pub const MAX_SAMPLED: usize = 24;
@@ -69,6 +71,9 @@ pub struct Trip {
     pub round_trip: String,
     /// Word similarity of the sentence and its round trip (1: unchanged).
     pub similarity: f32,
+    /// Character-trigram F-score of the sentence and its round trip (chrF, 1: unchanged):
+    /// sees changed word forms ("named" / "appointed" alike, "centre" / "center" close).
+    pub chrf: f32,
     pub original: LmStats,
     pub trip: LmStats,
 }
@@ -104,6 +109,7 @@ pub fn trips(engine: &RoundTripEngine, analyzer: &Analyzer, doc: &Document) -> V
             Some(Trip {
                 sentence: i,
                 similarity: word_similarity(text, &rt),
+                chrf: char_similarity(text, &rt),
                 original: LmStats::of_sentences([&doc.sentences[i]]),
                 trip: LmStats::of_text(analyzer, &rt),
                 round_trip: rt,
@@ -125,6 +131,41 @@ pub fn word_similarity(a: &str, b: &str) -> f32 {
         return 1.0;
     }
     2.0 * lcs(&a, &b) as f32 / (a.len() + b.len()) as f32
+}
+
+/// The character-trigram F-score of `a` and `b` (as `chrf` in scripts/build/fit-roundtrip.py):
+/// text lower-cased, every run of characters that are not letters, digits or `_` one space.
+pub fn char_similarity(a: &str, b: &str) -> f32 {
+    let (ga, gb) = (trigrams(a), trigrams(b));
+    let (na, nb) = (ga.values().sum::<usize>(), gb.values().sum::<usize>());
+    if na == 0 || nb == 0 {
+        return 1.0;
+    }
+    let matched: usize = ga.iter().map(|(g, &n)| n.min(gb.get(g).copied().unwrap_or(0))).sum();
+    if matched == 0 {
+        return 0.0;
+    }
+    let (p, r) = (matched as f32 / nb as f32, matched as f32 / na as f32);
+    2.0 * p * r / (p + r)
+}
+
+fn trigrams(text: &str) -> std::collections::HashMap<[char; 3], usize> {
+    let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' {
+            chars.push(c);
+        } else if chars.last().is_some_and(|&l| l != ' ') {
+            chars.push(' ');
+        }
+    }
+    while chars.last() == Some(&' ') {
+        chars.pop();
+    }
+    let mut out = std::collections::HashMap::new();
+    for w in chars.windows(3) {
+        *out.entry([w[0], w[1], w[2]]).or_insert(0) += 1;
+    }
+    out
 }
 
 /// Length of the longest common subsequence (sentences are short: the quadratic table is
@@ -153,5 +194,74 @@ mod tests {
         let s = word_similarity("Officials said the robbery was over", "Authorities said the assault was over");
         assert!((s - 8.0 / 12.0).abs() < 1e-6, "{s}");
         assert_eq!(word_similarity("a b c", "x y z"), 0.0);
+    }
+
+    #[test]
+    fn char_similarity_is_the_fit_scripts_chrf() {
+        // Values from scripts/build/fit-roundtrip.py's chrf().
+        let s = char_similarity("Officials said the robbery was over.", "Authorities said the assault was over");
+        assert!((s - 0.470_588_24).abs() < 1e-5, "{s}");
+        assert_eq!(char_similarity("“Same” text!", "same text"), 1.0);
+        assert_eq!(char_similarity("ab", "xyz"), 1.0);
+    }
+}
+
+/// The round-trip evidence of a model folder: the engine beside it and `roundtrip.json` in it.
+pub struct RoundTripReader {
+    engine: RoundTripEngine,
+    model: model::RoundTripModel,
+}
+
+/// A document's round trips as the evidence reads them.
+#[derive(Clone, Debug, Default)]
+pub struct Reading {
+    /// Per sent sentence: the trip and its logit of being machine-translated.
+    pub trips: Vec<(Trip, f32)>,
+}
+
+impl Reading {
+    /// The document's round-trip score: the mean sentence logit (None when nothing was sent).
+    pub fn score(&self) -> Option<f32> {
+        (!self.trips.is_empty()).then(|| self.trips.iter().map(|(_, l)| l).sum::<f32>() / self.trips.len() as f32)
+    }
+}
+
+impl RoundTripReader {
+    /// The reader of model folder `dir`: None when it has no `roundtrip.json` (a model without
+    /// round-trip evidence); an error when it has one but the engine folder beside it
+    /// (`$MTCHECK_MT_DIR`, else `../en-pt-roundtrip`) is missing or damaged.
+    pub fn open(dir: &Path) -> crate::error::Result<Option<Self>> {
+        let path = dir.join(crate::model_dir::ROUNDTRIP_FILE);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let engine_dir = match std::env::var_os("MTCHECK_MT_DIR").filter(|d| !d.is_empty()) {
+            Some(d) => std::path::PathBuf::from(d),
+            None => crate::translate::folder::beside(dir),
+        };
+        let (model, engine) = rayon::join(|| model::RoundTripModel::load(&path), || RoundTripEngine::open(&engine_dir));
+        Ok(Some(RoundTripReader { engine: engine?, model: model? }))
+    }
+
+    pub fn model(&self) -> &model::RoundTripModel {
+        &self.model
+    }
+
+    pub fn engine(&self) -> &RoundTripEngine {
+        &self.engine
+    }
+
+    /// The round trips of `doc`'s sampled sentences, each with its logit.
+    pub fn read(&self, analyzer: &Analyzer, doc: &Document) -> Reading {
+        let trips = trips(&self.engine, analyzer, doc);
+        Reading {
+            trips: trips
+                .into_iter()
+                .map(|t| {
+                    let l = self.model.sentence_logit(&t);
+                    (t, l)
+                })
+                .collect(),
+        }
     }
 }

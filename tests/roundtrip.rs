@@ -1,0 +1,150 @@
+//! Issue 33: the neural round-trip engine (`mtcheck spin`, the MT model folder) and the
+//! round-trip evidence in `check`, on the seeds and examples with the shipped models.
+
+mod common;
+
+use common::{mtcheck, mtcheck_env, seed};
+use std::path::{Path, PathBuf};
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn engine_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/en-pt-roundtrip")
+}
+
+/// Lines that are blank, and lines that are not, in order: the layout spin must keep.
+fn layout(text: &str) -> Vec<bool> {
+    text.lines().map(|l| l.trim().is_empty()).collect()
+}
+
+#[test]
+fn spin_keeps_paragraphs_and_is_deterministic() {
+    for path in [seed("000"), seed("003"), Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/news.txt")] {
+        let path = path.to_str().unwrap();
+        let first = mtcheck(&["spin", path, "-q"], b"");
+        assert_eq!(first.status.code(), Some(0), "{path}: {}", stderr(&first));
+        let second = mtcheck(&["spin", path, "-q"], b"");
+        assert_eq!(stdout(&first), stdout(&second), "{path}: not deterministic");
+        let original = std::fs::read_to_string(path).unwrap();
+        let spun = stdout(&first);
+        assert_eq!(layout(&original), layout(&spun), "{path}: paragraphs moved");
+        assert_ne!(original.trim(), spun.trim(), "{path}: nothing changed");
+    }
+}
+
+#[test]
+fn spin_jsonl_keeps_fields_reports_bad_lines_and_goes_on() {
+    let input = b"{\"id\": 7, \"text\": \"The council approved the budget on Tuesday after a long debate.\"}\nnot json\n{\"id\": 8}\n{\"id\": 9, \"text\": \"Officials said the robbery happened at night.\"}\n";
+    let out = mtcheck(&["spin", "-", "--input-format", "jsonl", "--to-field", "spun", "--hops", "2"], input);
+    assert_eq!(out.status.code(), Some(2), "bad records make the exit 2");
+    let err = stderr(&out);
+    assert!(err.contains("<stdin>:2: not JSON"), "{err}");
+    assert!(err.contains("<stdin>:3: no string field \"text\""), "{err}");
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], 7);
+    assert_eq!(lines[1]["text"], "Officials said the robbery happened at night.");
+    assert!(lines[1]["spun"].as_str().is_some_and(|s| !s.is_empty()));
+}
+
+/// An empty or over-long sentence is counted, kept as it was, and never panics or hangs.
+#[test]
+fn spin_counts_what_the_engine_cannot_take() {
+    let long = "word ".repeat(400);
+    let text = format!("A short sentence is here.\n\n{long}\n");
+    let out = mtcheck(&["spin", "-", "--input-format", "text"], text.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 over the engine's length kept as they were"), "{}", stderr(&out));
+    assert!(stdout(&out).contains(long.trim()));
+}
+
+fn copy_engine(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(engine_dir()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn a_damaged_mt_model_is_refused_by_spin_check_and_model_info() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = dir.path().join("en-pt-roundtrip");
+    copy_engine(&engine);
+    let model = engine.join("model.pten.intgemm.alphas.bin");
+    let mut bytes = std::fs::read(&model).unwrap();
+    bytes[1_000_000] ^= 0x40;
+    std::fs::write(&model, bytes).unwrap();
+    let e = engine.to_str().unwrap();
+    let out = mtcheck(&["spin", "--mt-model", e, seed("000").to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("corrupt"), "{}", stderr(&out));
+    let out = mtcheck(&["model", "info", e], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let out = mtcheck_env(&[seed("003").to_str().unwrap()], b"", &[("MTCHECK_MT_DIR", e)]);
+    assert_eq!(out.status.code(), Some(2), "check must not answer without its engine");
+    assert!(stderr(&out).contains("corrupt"), "{}", stderr(&out));
+    // --fast does not load the engine, so it still answers.
+    let out = mtcheck_env(&[seed("003").to_str().unwrap(), "--fast"], b"", &[("MTCHECK_MT_DIR", e)]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unsealed_or_missing_mt_folder_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = dir.path().join("en-pt-roundtrip");
+    copy_engine(&engine);
+    std::fs::remove_file(engine.join("checksums.xxh3")).unwrap();
+    let out = mtcheck(&["spin", "--mt-model", engine.to_str().unwrap(), "-"], b"Hello there, friends.");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not sealed"), "{}", stderr(&out));
+    let missing = dir.path().join("nowhere");
+    let out = mtcheck_env(&[seed("000").to_str().unwrap()], b"", &[("MTCHECK_MT_DIR", missing.to_str().unwrap())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("fetch-mt-model.sh"), "{}", stderr(&out));
+}
+
+#[test]
+fn model_info_shows_the_engine() {
+    let out = mtcheck(&["model", "info", engine_dir().to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let info = stdout(&out);
+    assert!(info.contains("en -> pt -> en"), "{info}");
+    assert!(info.contains("7 files verified"), "{info}");
+    let out = mtcheck(&["model", "info"], b"");
+    assert!(stdout(&out).contains("round-trip engine"), "{}", stdout(&out));
+}
+
+fn report(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--format", "jsonl"];
+    all.extend_from_slice(args);
+    let out = mtcheck(&all, b"");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap()
+}
+
+/// The round trips raise the spun seed's P(MT) over the garble evidence's alone, and every
+/// sentence sent carries its round trip in the JSONL.
+#[test]
+fn check_reads_round_trips_by_default_and_fast_skips_them() {
+    let path = seed("003");
+    let with = report(&[path.to_str().unwrap()]);
+    let without = report(&[path.to_str().unwrap(), "--fast"]);
+    let p = |r: &serde_json::Value| r["p_mt"].as_f64().unwrap();
+    assert!(p(&with) > p(&without) + 0.1, "with {} without {}", p(&with), p(&without));
+    let sent: Vec<&serde_json::Value> =
+        with["sentences"].as_array().unwrap().iter().filter(|s| s.get("round_trip").is_some()).collect();
+    assert!(sent.len() >= 10 && sent.len() <= 24, "{}", sent.len());
+    for s in sent {
+        let rt = &s["round_trip"];
+        assert!(rt["text"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!((0.0..=1.0).contains(&rt["similarity"].as_f64().unwrap()));
+    }
+    assert!(without["sentences"].as_array().unwrap().iter().all(|s| s.get("round_trip").is_none()));
+}
