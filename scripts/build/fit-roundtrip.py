@@ -89,12 +89,20 @@ def load():
     return [d for d in docs if "trips" in d]
 
 
-FIT_SETS = os.environ.get("FIT_SETS", "news-rt,news-de,europarl,wiki,wmt-orig").split(",")
+# The sentence model is fitted on sources whose MT and human sides share a domain (paired news
+# round trips, Europarl systems against Europarl originals): measured, adding sets with one
+# side only (Wikipedia and WMT originals) or with translationese on the human side (German news)
+# taught it the domains instead (news round trips 0.80 -> 0.65 AUC), so those serve only to
+# set the line. Override with FIT_SETS=a,b for experiments.
+FIT_SETS = os.environ.get("FIT_SETS", "news-rt,europarl").split(",")
+# Human documents that set the line: the fit's own, and the Wikipedia and WMT originals of the
+# fit halves.
+CALIBRATION_SETS = ["news-rt", "europarl", "wiki", "wmt-orig"]
 
 
-def is_fit(d, left_out_system=None):
+def is_fit(d, left_out_system=None, sets=None):
     s, g = d["set"], d["group"]
-    if s not in FIT_SETS:
+    if s not in (sets or FIT_SETS):
         return False
     if s == "news-rt":
         return int(g) <= 2012
@@ -155,20 +163,29 @@ def rt_score(d, sm):
 
 
 def fit_documents(docs, sm, human):
-    """P(smooth) = sigmoid(a * score + b), fitted on the neural fit documents; b then lowered
-    until at most MAX_FALSE_ALARMS of the human documents `human` are called by the combined
-    P(MT) (the garble evidence's P(MT) or'ed with it)."""
+    """P(smooth) = sigmoid(a * score + b). The slope is the logistic regression's on the neural
+    fit documents, or a flatter one: for each, b is lowered until the smoothness evidence calls
+    at most MAX_FALSE_ALARMS of the human documents `human` that the garble evidence alone does
+    not call; the pair that ranks the fit documents best (AUC of the combined P(MT)) is kept.
+    Why flatter slopes: the line must sit far out on the score, and a steep slope there leaves
+    P(smooth) ~0 for nearly every document, so the garble evidence's noise would rank them."""
     x = np.array([[rt_score(d, sm)] for d in docs])
     y = np.array([d["is_mt"] for d in docs])
     w = np.where(y == 1, 0.5 / (y == 1).sum(), 0.5 / (y == 0).sum()) * len(y)
     m = LogisticRegression(C=1.0, max_iter=1000).fit(x, y, sample_weight=w)
-    a, b = float(m.coef_[0][0]), float(m.intercept_[0])
-    while np.mean([p_doc(d, sm, (a, b)) >= 0.5 for d in human]) > MAX_FALSE_ALARMS:
-        b -= 0.05
-    return a, b
+    not_garbled = [d for d in human if (d["p_mt"] or 0) < 0.5]
+    best = None
+    for k in (1.0, 0.7, 0.5, 0.35, 0.25):
+        a, b = float(m.coef_[0][0]) * k, float(m.intercept_[0])
+        while np.mean([p_doc(d, sm, (a, b)) >= 0.5 for d in not_garbled]) > MAX_FALSE_ALARMS:
+            b -= 0.05
+        ranked = auc([p_doc(d, sm, (a, b)) for d in docs if d["is_mt"]], [p_doc(d, sm, (a, b)) for d in human])
+        if best is None or ranked > best[0]:
+            best = (ranked, a, b)
+    return best[1], best[2]
 
 
-MAX_FALSE_ALARMS = 0.02
+MAX_FALSE_ALARMS = 0.005
 
 
 def p_doc(d, sm, dm):
@@ -191,7 +208,7 @@ def main():
     docs = [d for d in load()]
     fit_docs = [d for d in docs if is_fit(d) and len(d["trips"]) >= 3]
     sm = fit_sentences(fit_docs)
-    human_fit = [d for d in docs if is_fit(d) and not d["is_mt"]]
+    human_fit = [d for d in docs if is_fit(d, sets=CALIBRATION_SETS) and not d["is_mt"]]
     dm = fit_documents(fit_docs, sm, human_fit)
     line = 0.5
     # The sentence line: in a document called MT, sentences over it are flagged; a tenth of the
@@ -226,10 +243,10 @@ def main():
     report("Apertium spa trips (held out)", [d for d in ap if d["is_mt"]], [d for d in ap if not d["is_mt"]])
     wiki = [d for d in docs if d["set"] == "wiki"]
     report("this engine's pt trips of Wikipedia", [d for d in wiki if d["is_mt"]],
-           [d for d in wiki if not d["is_mt"] and not is_fit(d)])
+           [d for d in wiki if not d["is_mt"] and not is_fit(d, sets=CALIBRATION_SETS)])
     seeds = {d["id"]: p_doc(d, sm, dm) for d in docs if d["set"] == "seeds"}
     for name in ("reuters", "wmt-orig", "wiki"):
-        neg = [d for d in docs if d["set"] == name and not d["is_mt"] and not is_fit(d)]
+        neg = [d for d in docs if d["set"] == name and not d["is_mt"] and not is_fit(d, sets=CALIBRATION_SETS)]
         fa = np.mean([p_doc(d, sm, dm) >= line for d in neg])
         old = np.mean([(d["p_mt"] or 0) >= 0.5 for d in neg])
         print(f"false alarms {name}: {fa:.1%} of {len(neg)} (today's: {old:.1%})")
@@ -242,7 +259,7 @@ def main():
     for system in sorted({d["group"] for d in docs if d["set"] == "europarl" and d["is_mt"]}):
         f = [d for d in docs if is_fit(d, system) and len(d["trips"]) >= 3]
         s2 = fit_sentences(f)
-        d2 = fit_documents(f, s2, [d for d in f if not d["is_mt"]])
+        d2 = fit_documents(f, s2, [d for d in docs if is_fit(d, system, CALIBRATION_SETS) and not d["is_mt"]])
         pos = [d for d in docs if d["set"] == "europarl" and d["group"] == system]
         pp = [p_doc(d, s2, d2) for d in pos]
         pn = [p_doc(d, s2, d2) for d in eu_orig]
