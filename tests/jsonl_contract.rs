@@ -39,6 +39,17 @@ struct Sentence {
     quality: f64,
     flagged: bool,
     spans: Vec<Span>,
+    /// Only on sentences sent on the neural round trip (issue 33).
+    round_trip: Option<RoundTrip>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoundTrip {
+    text: String,
+    similarity: f64,
+    p_mt: f64,
+    smooth: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,7 +67,8 @@ struct Span {
 /// with a flag line, `--source`).
 const DOCUMENT_FIELDS: &[&str] = &["id", "quality", "flagged", "p_mt", "verdict", "flag_line", "sentences", "source"];
 const OPTIONAL_FIELDS: &[&str] = &["id", "flag_line", "source"];
-const SENTENCE_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "kind", "quality", "flagged", "spans"];
+const SENTENCE_FIELDS: &[&str] =
+    &["start", "end", "char_start", "char_end", "kind", "quality", "flagged", "spans", "round_trip"];
 const SPAN_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "score", "reasons"];
 
 fn keys(v: &Value) -> Vec<&str> {
@@ -80,7 +92,16 @@ fn check_line(line: &str, text: &str) -> Document {
         DOCUMENT_FIELDS.iter().copied().filter(|k| !OPTIONAL_FIELDS.contains(k) || raw.get(*k).is_some()).collect();
     assert_eq!(keys(&raw), expected_doc, "document fields and their order");
     for s in raw["sentences"].as_array().unwrap() {
-        assert_eq!(keys(s), SENTENCE_FIELDS);
+        let expected: Vec<&str> =
+            SENTENCE_FIELDS.iter().copied().filter(|k| *k != "round_trip" || s.get(*k).is_some()).collect();
+        assert_eq!(keys(s), expected, "sentence fields and their order");
+        if let Some(rt) = s.get("round_trip") {
+            assert_eq!(keys(rt), ["text", "similarity", "p_mt", "smooth"]);
+            assert_score(rt["similarity"].as_f64().unwrap());
+            assert_score(rt["p_mt"].as_f64().unwrap());
+            assert!(!rt["text"].as_str().unwrap().is_empty());
+            assert!(!rt["smooth"].as_bool().unwrap() || s["flagged"].as_bool().unwrap(), "smooth means flagged");
+        }
         for span in s["spans"].as_array().unwrap() {
             assert_eq!(keys(span), SPAN_FIELDS);
         }

@@ -189,6 +189,9 @@ fn model_is_found_next_to_an_installed_binary_and_a_missing_one_says_where_it_lo
     std::fs::create_dir(dir.path().join("models")).unwrap();
     let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/en");
     std::os::unix::fs::symlink(&shipped, dir.path().join("models/en")).unwrap();
+    // The MT engine installs beside it (models/ is copied whole).
+    let engine = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/en-pt-roundtrip");
+    std::os::unix::fs::symlink(&engine, dir.path().join("models/en-pt-roundtrip")).unwrap();
     let out = Command::new(&bin).args(["model", "info"]).env_remove("MTCHECK_MODEL_DIR").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let info = String::from_utf8(out.stdout).unwrap();

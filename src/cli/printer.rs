@@ -46,8 +46,8 @@ pub fn legend() -> &'static str {
     "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below the document's flag line, \
      given in its verdict: higher in a document called machine-translated, lower in one judged human), \
      yellow: borderline (within 0.10 above that line); [[garbled words]] (red in colour) in flagged \
-     sentences, [?suspicious words?] (yellow, underlined) in the others; ≈ flagged because it changes little \
-     when translated again (in a document called machine-translated: reads like MT); -- page furniture, not scored"
+     sentences, [?suspicious words?] (yellow, underlined) in the others; ≈ flagged: changes little when \
+     translated again; -- page furniture, not scored"
 }
 
 /// The legend's line for `--source`.
