@@ -148,3 +148,28 @@ fn check_reads_round_trips_by_default_and_fast_skips_them() {
     }
     assert!(without["sentences"].as_array().unwrap().iter().all(|s| s.get("round_trip").is_none()));
 }
+
+/// Issue 32: `printf ',\xef\xb7\xba.' | mtcheck` died in the printer ("begin > end"): U+FDFA
+/// becomes four words under NFKC, all with its bytes, and the detector made two spans of them.
+/// Spans are now normalised where they are made; every output mode and detector survives it.
+#[test]
+fn a_ligature_that_nfkc_makes_four_words_gives_one_span_not_a_panic() {
+    let text = ",\u{fdfa}.";
+    for args in [
+        vec!["-", "--fast"],
+        vec!["-", "--fast", "--highlight"],
+        vec!["-", "--fast", "--format", "jsonl"],
+        vec!["-", "--deep", "--highlight"],
+        vec!["eval", "--scorer", "perplexity", "-"],
+    ] {
+        let input =
+            if args[0] == "eval" { format!("{{\"text\": \"{text}\", \"is_mt\": 1}}\n") } else { text.to_string() };
+        let out = mtcheck(&args, input.as_bytes());
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {}", stderr(&out));
+        if args.contains(&"jsonl") {
+            let v: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+            let spans = v["sentences"][0]["spans"].as_array().unwrap();
+            assert!(spans.windows(2).all(|w| w[0]["end"].as_u64() <= w[1]["start"].as_u64()), "{spans:?}");
+        }
+    }
+}

@@ -43,9 +43,12 @@ impl Perplexity {
             for t in s.tokens.iter().filter(|t| t.log10p < SPAN_LOG10_P) {
                 let score = ((SPAN_LOG10_P - t.log10p) / 4.0).clamp(0.0, 1.0) * 0.5 + 0.5;
                 match spans.last_mut() {
-                    // Adjacent low-probability tokens form one span.
-                    Some(last) if text[last.bytes.end..t.bytes.start].trim().is_empty() => {
-                        last.bytes.end = t.bytes.end;
+                    // Adjacent low-probability tokens form one span (tokens of one character
+                    // share its bytes: NFKC makes several words of U+FDFA).
+                    Some(last)
+                        if t.bytes.start <= last.bytes.end || text[last.bytes.end..t.bytes.start].trim().is_empty() =>
+                    {
+                        last.bytes.end = last.bytes.end.max(t.bytes.end);
                         last.score = last.score.max(score);
                     }
                     _ => spans.push(GarbledSpan { bytes: t.bytes, score, reasons: vec![REASON] }),

@@ -46,12 +46,50 @@ pub fn merge(
         });
         i += 1;
     }
-    spans
+    normalize(spans)
+}
+
+/// Spans sorted by start, with any that overlap or repeat one another merged into one (the
+/// highest score, the first three reasons of both). Why here: one character can become several
+/// tokens under NFKC (U+FDFA, an Arabic ligature, is four words), all with the character's
+/// bytes, so two runs could carry the same bytes; every reader of spans (the printer, JSONL,
+/// LanguageTool's matches) relies on spans that never overlap.
+pub fn normalize(mut spans: Vec<GarbledSpan>) -> Vec<GarbledSpan> {
+    spans.retain(|s| s.bytes.start < s.bytes.end);
+    spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
+    let mut out: Vec<GarbledSpan> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if span.bytes.start < last.bytes.end => {
+                last.bytes = ByteSpan::new(last.bytes.start, last.bytes.end.max(span.bytes.end));
+                last.score = last.score.max(span.score);
+                for r in span.reasons {
+                    if last.reasons.len() < 3 && !last.reasons.contains(&r) {
+                        last.reasons.push(r);
+                    }
+                }
+            }
+            _ => out.push(span),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_and_overlapping_spans_become_one() {
+        let span = |a, b, score, r: &'static str| GarbledSpan { bytes: ByteSpan::new(a, b), score, reasons: vec![r] };
+        let merged =
+            normalize(vec![span(1, 4, 0.7, "x"), span(1, 4, 0.9, "y"), span(6, 9, 0.5, "z"), span(3, 5, 0.6, "x")]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].bytes, ByteSpan::new(1, 5));
+        assert_eq!(merged[0].score, 0.9);
+        assert_eq!(merged[0].reasons, vec!["x", "y"]);
+        assert_eq!(merged[1].bytes, ByteSpan::new(6, 9));
+    }
 
     fn words(text: &str) -> Vec<ScoredToken<'_>> {
         let mut out = Vec::new();

@@ -134,7 +134,7 @@ impl DeepChecker {
                 let fresh: Vec<_> =
                     deep.into_iter().filter(|d| !s.spans.iter().any(|f| overlaps(&f.bytes, &d.bytes))).collect();
                 s.spans.extend(fresh);
-                s.spans.sort_by_key(|span| span.bytes.start);
+                s.spans = spans::normalize(std::mem::take(&mut s.spans));
             }
         }
         let tokens: Vec<usize> = doc.sentences.iter().map(|s| s.tokens.len()).collect();
