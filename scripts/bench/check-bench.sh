@@ -19,16 +19,7 @@ ARTICLE=target/bench/article-5000.txt
 NEWS=target/bench/news-5000.txt
 SENTENCE=target/bench/one-sentence.txt
 
-min_ms() {  # min wall time in ms of RUNS runs of the command
-  local best=999999
-  for _ in $(seq "$RUNS"); do
-    local t0 t1
-    t0=$(date +%s%N); "$@" > /dev/null || true; t1=$(date +%s%N)
-    local ms=$(( (t1 - t0) / 1000000 ))
-    (( ms < best )) && best=$ms
-  done
-  echo "$best"
-}
+source scripts/bench/timing.sh
 
 for text in "$ARTICLE" "$NEWS" "$SENTENCE"; do
   echo "$(basename "$text"): $(wc -w < "$text") words, $(wc -c < "$text") bytes"

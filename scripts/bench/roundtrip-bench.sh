@@ -26,16 +26,7 @@ open('target/bench/article-3k.txt', 'w', encoding='utf-8').write('\n\n'.join(par
 PY
 cp ../shared/seeds/003_*.txt target/bench/seed-003.txt
 
-min_ms() {  # min wall time in ms of RUNS runs of the command
-  local best=999999
-  for _ in $(seq "$RUNS"); do
-    local t0 t1
-    t0=$(date +%s%N); "$@" > /dev/null || true; t1=$(date +%s%N)
-    local ms=$(( (t1 - t0) / 1000000 ))
-    (( ms < best )) && best=$ms
-  done
-  echo "$best"
-}
+source scripts/bench/timing.sh
 rss_mb() {  # peak RSS in MB of one run
   /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.0f", $1 / 1024 }'
 }

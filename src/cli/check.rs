@@ -253,14 +253,17 @@ fn read_text(mut reader: Reader, name: &str) -> Result<String> {
 
 /// Whether `path` holds JSONL: by `--input-format`, else by its name (.jsonl/.ndjson JSONL,
 /// .txt text), else (stdin, other names) when it starts with `{`, as `filter` decides.
-fn is_jsonl(format: InputFormat, path: &Path, reader: &mut Reader) -> bool {
+pub(crate) fn is_jsonl(format: InputFormat, path: &Path, reader: &mut Reader) -> bool {
     match format {
         InputFormat::Jsonl => true,
         InputFormat::Text => false,
         InputFormat::Auto if is_jsonl_name(path) => true,
         InputFormat::Auto if is_text_name(path) => false,
-        // A read error here shows up again when the text is read.
-        InputFormat::Auto => reader.fill_buf().is_ok_and(|b| b.first() == Some(&b'{')),
+        // A read error here shows up again when the text is read. The first byte that is not
+        // white space decides (a record after a blank line is still JSONL).
+        InputFormat::Auto => {
+            reader.fill_buf().is_ok_and(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'))
+        }
     }
 }
 

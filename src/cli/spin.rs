@@ -5,12 +5,12 @@
 use super::EXIT_ERROR;
 use anyhow::{Context, Result};
 use clap::Args;
-use mtcheck::io::input::{display, is_jsonl_name, is_text_name, open_reader};
+use mtcheck::io::input::{display, open_reader};
 use mtcheck::io::output::Output;
 use mtcheck::translate::spin::spin_texts;
 use mtcheck::translate::{default_engine_dir, Counts, RoundTripEngine};
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -55,7 +55,7 @@ pub fn run(args: SpinArgs) -> Result<ExitCode> {
     for path in &inputs {
         let name = display(path);
         let result = open_reader(path).map_err(anyhow::Error::from).and_then(|mut reader| {
-            if is_jsonl(args.input_format, path, &mut reader) {
+            if super::check::is_jsonl(args.input_format, path, &mut reader) {
                 spin_jsonl(&engine, &args, reader, &name, &mut out, &mut total)
             } else {
                 spin_plain(&engine, &args, reader, &name, &mut out, &mut total)
@@ -164,17 +164,4 @@ fn spin_jsonl(
     }
     flush(&mut batch, out, total)?;
     Ok(bad)
-}
-
-fn is_jsonl(format: super::check::InputFormat, path: &Path, reader: &mut Box<dyn BufRead + Send>) -> bool {
-    use super::check::InputFormat;
-    match format {
-        InputFormat::Jsonl => true,
-        InputFormat::Text => false,
-        InputFormat::Auto if is_jsonl_name(path) => true,
-        InputFormat::Auto if is_text_name(path) => false,
-        InputFormat::Auto => {
-            reader.fill_buf().is_ok_and(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'))
-        }
-    }
 }
