@@ -220,3 +220,20 @@ fn highlighted_rows_stay_inside_the_text_column_with_their_marks() {
         assert!(row.chars().count() <= 80, "row wider than the terminal: {row:?}");
     }
 }
+
+/// Issue 31: `mtcheck checkk file` checked a file called "checkk" and said only that it was
+/// missing; a word near a subcommand that is no file now gets the subcommand it looks like.
+#[test]
+fn a_mistyped_command_gets_the_command_it_looks_like() {
+    let out = common::mtcheck(&["checkk", "examples/news.txt"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean `mtcheck check`"), "{err}");
+    let out = common::mtcheck(&["spinn", "-"], b"");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`mtcheck spin`"));
+    // A file of that name is still checked.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("checkk"), "The council met on Tuesday.\n").unwrap();
+    let out = common::mtcheck_in(dir.path(), &["checkk", "--fast"], b"");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+}

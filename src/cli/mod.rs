@@ -87,7 +87,12 @@ Model: --model DIR, else $MTCHECK_MODEL_DIR, else models/en next to the executab
 models/en of the source tree mtcheck was built from.";
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse_from(with_default_command(std::env::args_os().collect()));
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(hint) = mistyped_command(&args) {
+        eprintln!("mtcheck: {hint}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let cli = Cli::parse_from(with_default_command(args));
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Features(args) => features::run(args),
@@ -126,6 +131,42 @@ fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
         _ => args.insert(1.min(args.len()), "check".into()),
     }
     args
+}
+
+/// `mtcheck checkk file` would check a file called "checkk": a first argument that is no file,
+/// no subcommand and no flag, but within two edits of a subcommand, is answered with the
+/// subcommand it looks like instead.
+fn mistyped_command(args: &[std::ffi::OsString]) -> Option<String> {
+    use clap::CommandFactory;
+    let first = args.get(1)?.to_str()?;
+    if first.starts_with('-') || std::path::Path::new(first).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    if names.contains(&first) {
+        return None;
+    }
+    let near = names.into_iter().find(|n| edit_distance(n, first) <= 2 && first.len() >= 3)?;
+    Some(format!(
+        "no such file or command '{first}'; did you mean `mtcheck {near}`? (to check a file of that name, give its path: ./{first})"
+    ))
+}
+
+/// Levenshtein distance of two short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb)).min(up + 1).min(row[j] + 1);
+            diagonal = up;
+        }
+    }
+    row[b.len()]
 }
 
 /// A closed pipe downstream (`mtcheck … | head`) is not an error. It may arrive as an I/O
