@@ -173,3 +173,20 @@ fn a_ligature_that_nfkc_makes_four_words_gives_one_span_not_a_panic() {
         }
     }
 }
+
+/// Issue 32: `pairs -o IN IN` overwrote its own input (filter refused the same command line);
+/// pairs and spin now refuse it as filter does, and the input is left as it was.
+#[test]
+fn pairs_and_spin_refuse_to_write_over_their_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let original = "{\"id\": 1, \"text\": \"The council met on Tuesday to vote on the budget.\"}\n";
+    std::fs::write(&input, original).unwrap();
+    let i = input.to_str().unwrap();
+    for args in [vec!["pairs", i, "-o", i, "-q"], vec!["spin", i, "-o", i, "-q"]] {
+        let out = mtcheck(&args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("is both an input and an output"), "{args:?}: {}", stderr(&out));
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), original, "{args:?}");
+    }
+}

@@ -223,19 +223,8 @@ fn check_args(args: &FilterArgs) -> Result<()> {
     if args.annotate && args.keep_top.is_some() {
         bail!("--annotate keeps every record; with it, use --min-quality or --max-flagged to set the \"keep\" field (--keep-top's cut is only known at the end)");
     }
-    let same =
-        |a: &PathBuf, b: &PathBuf| a == b || a.canonicalize().ok().is_some_and(|a| Some(a) == b.canonicalize().ok());
-    for out in args.output.iter().chain(&args.rejected) {
-        if let Some(input) = args.paths.iter().find(|p| same(p, out)) {
-            bail!("{} is both an input and an output", input.display());
-        }
-    }
-    if let (Some(o), Some(r)) = (&args.output, &args.rejected) {
-        if same(o, r) {
-            bail!("-o and --rejected name the same file");
-        }
-    }
-    Ok(())
+    let outputs: Vec<&PathBuf> = args.output.iter().chain(&args.rejected).collect();
+    super::refuse_outputs_among_inputs(&args.paths, &outputs)
 }
 
 /// Reports bad records on stderr and drives the progress bar.

@@ -169,6 +169,28 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Refuses to start when an output names one of the inputs: it would be emptied before it is
+/// read (filter, pairs and spin write under a partial name and rename at the end, which would
+/// replace the input). Also when two outputs name the same file.
+pub(crate) fn refuse_outputs_among_inputs(
+    inputs: &[std::path::PathBuf],
+    outputs: &[&std::path::PathBuf],
+) -> anyhow::Result<()> {
+    use std::path::Path;
+    let same = |a: &Path, b: &Path| a == b || a.canonicalize().ok().is_some_and(|a| Some(a) == b.canonicalize().ok());
+    for out in outputs {
+        if let Some(input) = inputs.iter().find(|p| same(p, out)) {
+            anyhow::bail!("{} is both an input and an output", input.display());
+        }
+    }
+    for (i, a) in outputs.iter().enumerate() {
+        if outputs[i + 1..].iter().any(|b| same(a, b)) {
+            anyhow::bail!("{} is named for two outputs", a.display());
+        }
+    }
+    Ok(())
+}
+
 /// A closed pipe downstream (`mtcheck … | head`) is not an error. It may arrive as an I/O
 /// error, inside a library error that names the output, or inside a JSON writer's error.
 pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {

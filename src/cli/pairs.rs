@@ -75,6 +75,7 @@ pub fn run(args: PairsArgs) -> Result<ExitCode> {
         "--min-similarity must be between 0 and 1, not {}",
         args.min_similarity
     );
+    super::refuse_outputs_among_inputs(&args.paths, &args.output.iter().collect::<Vec<_>>())?;
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
     }

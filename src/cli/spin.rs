@@ -44,6 +44,7 @@ pub struct SpinArgs {
 const BATCH: usize = 64;
 
 pub fn run(args: SpinArgs) -> Result<ExitCode> {
+    super::refuse_outputs_among_inputs(&args.inputs, &args.output.iter().collect::<Vec<_>>())?;
     let engine = RoundTripEngine::open(&args.mt_model.clone().unwrap_or_else(default_engine_dir))?;
     let inputs = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
     let mut out = match &args.output {
