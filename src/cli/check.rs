@@ -241,7 +241,7 @@ fn read_source(path: &Path) -> Result<String> {
 }
 
 /// All of `reader` as text; invalid UTF-8 is an error naming `name`, the line and the byte.
-fn read_text(mut reader: Reader, name: &str) -> Result<String> {
+pub(crate) fn read_text(mut reader: Reader, name: &str) -> Result<String> {
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
     String::from_utf8(bytes).map_err(|e| {

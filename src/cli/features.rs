@@ -50,11 +50,13 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
     if args.deep {
         return dump_deep(&DeepChecker::with_model(&dir)?, &records, &mut out);
     }
-    let checker = Checker::with_model(&dir)?;
     if args.roundtrip {
-        let engine = RoundTripEngine::open(&mtcheck::translate::folder::beside(&dir))?;
+        // The garble evidence alone: its P(MT) is what the round trips are fitted beside.
+        let checker = Checker::without_round_trips(&dir)?;
+        let engine = RoundTripEngine::open(&mtcheck::translate::engine_dir_for(&dir))?;
         return dump_roundtrip(&checker, &engine, &records, &mut out);
     }
+    let checker = Checker::with_model(&dir)?;
     let names = features::sentence_input_names();
     let rows: Vec<Vec<(usize, Vec<f32>)>> = records
         .par_iter()
@@ -80,8 +82,8 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Per record of `records`: {"record", "id", "p_mt", "prose", "trips": [...]}, records in
-/// order (each record's sentences share the cores).
+/// Per record of `records`: {"record", "id", "p_mt" (the garble evidence's), "prose",
+/// "trips": [...]}, records in order (each record's sentences share the cores).
 fn dump_roundtrip(
     checker: &Checker,
     engine: &RoundTripEngine,
@@ -92,7 +94,8 @@ fn dump_roundtrip(
         let doc = checker.analyzer().analyze(&record.text);
         let prose = doc.sentences.iter().filter(|s| s.kind == mtcheck::analysis::SentenceKind::Prose).count();
         let trips = roundtrip::trips(engine, checker.analyzer(), &doc);
-        let p_mt = checker.check(&record.text).p_mt;
+        let (_, evidence) = checker.check_document(&doc);
+        let p_mt = checker.document_model().and_then(|d| d.p_mt(&evidence));
         let trips: Vec<serde_json::Value> = trips
             .iter()
             .map(|t| {

@@ -6,10 +6,10 @@ use mtcheck::detect::deep::{encoder::Encoder, heads::DeepModel};
 use mtcheck::detect::fast::FastScorer;
 use mtcheck::io::checksums::{self, CHECKSUMS_FILE};
 use mtcheck::model_dir::{
-    default_model_dir, DEEP_FILE, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, SCORER_FILE, SCORER_FOREST_FILE,
-    TOKENIZER_FILE, TOPICS_FILE,
+    default_model_dir, DEEP_FILE, DOCUMENT_FILE, FAST_SCORER_FILE, LM_FILE, ROUNDTRIP_FILE, SCORER_FILE,
+    SCORER_FOREST_FILE, TOKENIZER_FILE, TOPICS_FILE,
 };
-use mtcheck::translate::{folder::EngineSpec, RoundTripEngine, ENGINE_FILE};
+use mtcheck::translate::{RoundTripEngine, ENGINE_FILE};
 use mtcheck::Checker;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -164,12 +164,12 @@ pub fn describe(dir: &Path) -> Result<Vec<(String, String)>> {
         }
         Err(e) => row("deep detector", format!("{e}")),
     }
-    let engine_dir = mtcheck::translate::folder::beside(dir);
+    // Opening the checker opened and verified the engine when the folder reads round trips.
     row(
         "round-trip engine",
-        match RoundTripEngine::open(&engine_dir) {
-            Ok(engine) => format!("{} (verified; en -> {} -> en)", engine_dir.display(), engine.pivot()),
-            Err(e) => format!("unusable, so check reads no round trips: {e}"),
+        match checker.round_trip_engine() {
+            Some(engine) => format!("{} (verified; en -> {} -> en)", engine.dir().display(), engine.pivot()),
+            None => format!("none: the folder has no {ROUNDTRIP_FILE}, so check reads no round trips"),
         },
     );
     Ok(rows)
@@ -178,8 +178,8 @@ pub fn describe(dir: &Path) -> Result<Vec<(String, String)>> {
 /// `model info` of an MT model folder: its files, what they are, and a load of both directions
 /// (every file verified against the folder's checksums first).
 fn describe_engine(dir: &Path) -> Result<Vec<(String, String)>> {
-    let spec = EngineSpec::open_verified(dir)?;
     let engine = RoundTripEngine::open(dir)?;
+    let spec = engine.spec();
     let mut rows: Vec<(String, String)> = vec![("folder".into(), dir.display().to_string())];
     let mut row = |key: &str, value: String| rows.push((key.to_string(), value));
     row(

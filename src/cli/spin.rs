@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use mtcheck::io::input::{display, open_reader};
 use mtcheck::io::output::Output;
-use mtcheck::translate::spin::spin_texts;
+use mtcheck::translate::spin::{spin_text, spin_texts};
 use mtcheck::translate::{default_engine_dir, Counts, RoundTripEngine};
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -81,30 +81,18 @@ pub fn run(args: SpinArgs) -> Result<ExitCode> {
     Ok(if bad > 0 { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS })
 }
 
-fn add(total: &mut Counts, c: Counts) {
-    total.translated += c.translated;
-    total.too_long += c.too_long;
-    total.empty += c.empty;
-}
-
 /// A text file: spun whole (its lines and blank lines kept). Returns the bad inputs (0).
 fn spin_plain(
     engine: &RoundTripEngine,
     args: &SpinArgs,
-    mut reader: Box<dyn BufRead + Send>,
+    reader: Box<dyn BufRead + Send>,
     name: &str,
     out: &mut Output,
     total: &mut Counts,
 ) -> Result<usize> {
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        anyhow::anyhow!("{name}: line {line}: invalid UTF-8 at byte {at}; convert it to UTF-8 first")
-    })?;
-    let (spun, counts) = spin_texts(engine, &[&text], args.hops as usize).pop().unwrap_or_default();
-    add(total, counts);
+    let text = super::check::read_text(reader, name)?;
+    let (spun, counts) = spin_text(engine, &text, args.hops as usize);
+    *total += counts;
     let spun = spun.strip_suffix('\n').unwrap_or(&spun);
     out.write_line(spun.as_bytes())?;
     Ok(0)
@@ -129,7 +117,7 @@ fn spin_jsonl(
         let texts: Vec<&str> = batch.iter().map(|(_, t)| t.as_str()).collect();
         let spun = spin_texts(engine, &texts, args.hops as usize);
         for ((mut record, _), (text, counts)) in batch.drain(..).zip(spun) {
-            add(total, counts);
+            *total += counts;
             record.insert(args.to_field.clone().unwrap_or_else(|| args.field.clone()), text.into());
             out.write_line(&serde_json::to_vec(&record)?)?;
         }

@@ -81,13 +81,19 @@ impl EngineSpec {
     }
 }
 
-/// The MT model folder: `$MTCHECK_MT_DIR` when set, else `en-pt-roundtrip` beside the English
-/// model folder mtcheck would use (`models/en` → `models/en-pt-roundtrip`).
+/// The MT model folder of the default English model folder ([`engine_dir_for`]).
 pub fn default_engine_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("MTCHECK_MT_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
+    engine_dir_for(&crate::model_dir::default_model_dir())
+}
+
+/// The MT model folder that model folder `model_dir` reads round trips with:
+/// `$MTCHECK_MT_DIR` when set, else `en-pt-roundtrip` beside it (`models/en` →
+/// `models/en-pt-roundtrip`).
+pub fn engine_dir_for(model_dir: &Path) -> PathBuf {
+    match std::env::var_os("MTCHECK_MT_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => beside(model_dir),
     }
-    beside(&crate::model_dir::default_model_dir())
 }
 
 /// The engine folder beside model folder `model_dir`.

@@ -13,11 +13,11 @@ pub mod folder;
 pub mod spin;
 
 use crate::error::{Error, Result};
-pub use folder::{default_engine_dir, ENGINE_FILE};
+pub use folder::{default_engine_dir, engine_dir_for, EngineSpec, ENGINE_FILE};
 use fxtranslate::engine::Engine;
 use fxtranslate::shortlist::Shortlist;
 use rayon::prelude::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The longest source sentence translated, in the model's subword tokens (its context
 /// window): longer ones are not sent (a window-sized cut would compare halves of sentences).
@@ -49,6 +49,14 @@ pub struct Counts {
     pub translated: usize,
     pub too_long: usize,
     pub empty: usize,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Counts) {
+        self.translated += other.translated;
+        self.too_long += other.too_long;
+        self.empty += other.empty;
+    }
 }
 
 impl Counts {
@@ -122,7 +130,9 @@ impl Direction {
 pub struct RoundTripEngine {
     forward: Direction,
     backward: Direction,
-    pivot: String,
+    /// Where it was loaded from, and its `engine.json`.
+    dir: PathBuf,
+    spec: EngineSpec,
 }
 
 impl RoundTripEngine {
@@ -137,22 +147,22 @@ impl RoundTripEngine {
         let spec = folder::EngineSpec::open_verified(dir)?;
         let (forward, backward) =
             rayon::join(|| Direction::load(dir, &spec.forward), || Direction::load(dir, &spec.backward));
-        Ok(RoundTripEngine { forward: forward?, backward: backward?, pivot: spec.pivot })
+        Ok(RoundTripEngine { forward: forward?, backward: backward?, dir: dir.to_path_buf(), spec })
     }
 
     /// The pivot language's code (`pt`).
     pub fn pivot(&self) -> &str {
-        &self.pivot
+        &self.spec.pivot
     }
 
-    /// English → pivot, each sentence alone, on all cores, in input order.
-    pub fn to_pivot(&self, sentences: &[&str]) -> Vec<Outcome> {
-        sentences.par_iter().map(|s| self.forward.translate(s)).collect()
+    /// The folder it was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
-    /// Pivot → English, as [`Self::to_pivot`].
-    pub fn from_pivot(&self, sentences: &[&str]) -> Vec<Outcome> {
-        sentences.par_iter().map(|s| self.backward.translate(s)).collect()
+    /// Its `engine.json` (files, languages, provenance).
+    pub fn spec(&self) -> &EngineSpec {
+        &self.spec
     }
 
     /// English → pivot → English, `hops` times (a spinner's chain), each sentence alone, on all

@@ -47,13 +47,13 @@ pub struct Checker {
 
 /// What a [`Checker`] loads besides the sentence scorer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Parts {
+struct Parts {
     /// The document verdict (`document.json`).
-    pub document: bool,
+    document: bool,
     /// The round-trip evidence (`roundtrip.json` and the MT engine beside the folder).
-    pub round_trips: bool,
+    round_trips: bool,
     /// Verify the folder's checksums (false: the caller just did).
-    pub verify: bool,
+    verify: bool,
 }
 
 impl Default for Parts {
@@ -83,11 +83,6 @@ impl Checker {
     /// with no MT engine loaded (blind to fluent neural MT, ~10x faster on long articles).
     pub fn without_round_trips(dir: &Path) -> Result<Self> {
         Self::open(dir, Parts { round_trips: false, ..Parts::default() })
-    }
-
-    /// The model in folder `dir` with the parts chosen.
-    pub fn with_parts(dir: &Path, parts: Parts) -> Result<Self> {
-        Self::open(dir, parts)
     }
 
     /// [`Self::with_model`] for a folder whose checksums the caller has just verified (the
@@ -238,9 +233,9 @@ impl Checker {
         report
     }
 
-    /// Whether this checker reads round trips.
-    pub fn reads_round_trips(&self) -> bool {
-        self.roundtrip.is_some()
+    /// The MT engine it reads round trips with (None: it reads none).
+    pub fn round_trip_engine(&self) -> Option<&crate::translate::RoundTripEngine> {
+        self.roundtrip.as_ref().map(RoundTripReader::engine)
     }
 
     /// The report (without P(MT)) and the document evidence it was drawn from: what the

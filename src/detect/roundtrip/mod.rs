@@ -183,29 +183,6 @@ fn lcs(a: &[String], b: &[String]) -> usize {
     row[b.len()]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn similarity_counts_words_in_order_and_ignores_quotes_and_case() {
-        assert_eq!(word_similarity("The cat sat.", "the cat sat"), 1.0);
-        assert_eq!(word_similarity("“Analysts’ view”", "\"analysts\" view"), 1.0);
-        let s = word_similarity("Officials said the robbery was over", "Authorities said the assault was over");
-        assert!((s - 8.0 / 12.0).abs() < 1e-6, "{s}");
-        assert_eq!(word_similarity("a b c", "x y z"), 0.0);
-    }
-
-    #[test]
-    fn char_similarity_is_the_fit_scripts_chrf() {
-        // Values from scripts/build/fit-roundtrip.py's chrf().
-        let s = char_similarity("Officials said the robbery was over.", "Authorities said the assault was over");
-        assert!((s - 0.470_588_24).abs() < 1e-5, "{s}");
-        assert_eq!(char_similarity("“Same” text!", "same text"), 1.0);
-        assert_eq!(char_similarity("ab", "xyz"), 1.0);
-    }
-}
-
 /// The round-trip evidence of a model folder: the engine beside it and `roundtrip.json` in it.
 pub struct RoundTripReader {
     engine: RoundTripEngine,
@@ -235,10 +212,7 @@ impl RoundTripReader {
         if !path.exists() {
             return Ok(None);
         }
-        let engine_dir = match std::env::var_os("MTCHECK_MT_DIR").filter(|d| !d.is_empty()) {
-            Some(d) => std::path::PathBuf::from(d),
-            None => crate::translate::folder::beside(dir),
-        };
+        let engine_dir = crate::translate::engine_dir_for(dir);
         let (model, engine) = rayon::join(|| model::RoundTripModel::load(&path), || RoundTripEngine::open(&engine_dir));
         Ok(Some(RoundTripReader { engine: engine?, model: model? }))
     }
@@ -263,5 +237,28 @@ impl RoundTripReader {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similarity_counts_words_in_order_and_ignores_quotes_and_case() {
+        assert_eq!(word_similarity("The cat sat.", "the cat sat"), 1.0);
+        assert_eq!(word_similarity("“Analysts’ view”", "\"analysts\" view"), 1.0);
+        let s = word_similarity("Officials said the robbery was over", "Authorities said the assault was over");
+        assert!((s - 8.0 / 12.0).abs() < 1e-6, "{s}");
+        assert_eq!(word_similarity("a b c", "x y z"), 0.0);
+    }
+
+    #[test]
+    fn char_similarity_is_the_fit_scripts_chrf() {
+        // Values from scripts/build/fit-roundtrip.py's chrf().
+        let s = char_similarity("Officials said the robbery was over.", "Authorities said the assault was over");
+        assert!((s - 0.470_588_24).abs() < 1e-5, "{s}");
+        assert_eq!(char_similarity("“Same” text!", "same text"), 1.0);
+        assert_eq!(char_similarity("ab", "xyz"), 1.0);
     }
 }

@@ -1,9 +1,9 @@
 //! `roundtrip.json`: the weights that read a document's round trips. A sentence's signals
 //! ([`signals`]: how much its words changed, how much likelier the LM finds the round trip,
 //! and the sentence's own statistics that predict both) give it a logit by a logistic
-//! regression; the document's round-trip score is the mean over its sent sentences, and the
-//! document's P(MT) a second regression on that score and the garble evidence (today's
-//! P(MT) logit). Fitted by `scripts/build/fit-roundtrip.py` on documents of several sources
+//! regression; the document's round-trip score is the mean over its sent sentences, P(smooth)
+//! a logistic function of that score, and the document's P(MT) the garble evidence's P(MT)
+//! or'ed with P(smooth) ([`DocumentWeights`]). Fitted by `scripts/build/fit-roundtrip.py` on documents of several sources
 //! and other engines than the one that makes the round trips.
 
 use super::Trip;
