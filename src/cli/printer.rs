@@ -204,19 +204,7 @@ impl Printer {
         for s in report.sentences.iter().filter(|s| s.flagged) {
             let line = lines.number(s.bytes.start);
             let sentence = self.marked(text, &[s], &[], s.bytes).replace('\n', " ");
-            let reasons: Vec<&str> =
-                s.spans.iter().flat_map(|sp| sp.reasons.iter().map(|r| mtcheck::features::in_words(r))).collect();
-            let mut uniq: Vec<String> = Vec::new();
-            reasons.iter().for_each(|r| {
-                if !uniq.iter().any(|u| u == r) {
-                    uniq.push(r.to_string())
-                }
-            });
-            if let Some(rt) = s.round_trip.as_ref().filter(|r| r.smooth) {
-                uniq.push(smooth_reason(rt));
-            } else if uniq.is_empty() {
-                uniq.push("reads garbled as a whole".to_string());
-            }
+            let uniq = s.reasons();
             let why = self.paint(DIM, &format!("  ({})", uniq.join(", ")));
             let _ = writeln!(
                 out,
@@ -259,7 +247,7 @@ impl Printer {
                 } else if s.kind == SentenceKind::Boilerplate {
                     format!("{} │ ", self.paint(DIM, " -- "))
                 } else {
-                    let smooth = s.round_trip.as_ref().is_some_and(|r| r.smooth);
+                    let smooth = s.smooth();
                     let mark = if smooth {
                         "≈"
                     } else if s.flagged {
@@ -364,12 +352,4 @@ impl Printer {
             self.quality(report.quality, report.flagged, line)
         )
     }
-}
-
-/// Why a sentence was flagged on its round trip, in words.
-fn smooth_reason(rt: &mtcheck::report::RoundTripReading) -> String {
-    format!(
-        "changes little when translated again: {:.0}% of its words kept through Portuguese and back",
-        rt.similarity * 100.0
-    )
 }

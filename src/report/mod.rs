@@ -33,6 +33,35 @@ pub struct SentenceReport {
     pub round_trip: Option<RoundTripReading>,
 }
 
+impl SentenceReport {
+    /// Why the sentence is marked, in plain words, each once: its spans' reasons; for a
+    /// sentence flagged on its round trip, that; for a flagged one with neither, "reads
+    /// garbled as a whole". Empty for a sentence that is neither flagged nor marked.
+    pub fn reasons(&self) -> Vec<String> {
+        let mut reasons: Vec<String> = Vec::new();
+        for reason in self.spans.iter().flat_map(|span| &span.reasons) {
+            let words = crate::features::in_words(reason);
+            if !reasons.iter().any(|r| r == words) {
+                reasons.push(words.to_string());
+            }
+        }
+        if let Some(rt) = self.round_trip.as_ref().filter(|r| self.flagged && r.smooth) {
+            reasons.push(format!(
+                "changes little when translated again: {:.0}% of its words kept through Portuguese and back",
+                rt.similarity * 100.0
+            ));
+        } else if self.flagged && reasons.is_empty() {
+            reasons.push("reads garbled as a whole".to_string());
+        }
+        reasons
+    }
+
+    /// Flagged because it changes little when translated again, not because it reads garbled.
+    pub fn smooth(&self) -> bool {
+        self.flagged && self.round_trip.as_ref().is_some_and(|r| r.smooth)
+    }
+}
+
 /// What a neural round trip did to a sentence.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoundTripReading {
@@ -150,7 +179,7 @@ impl Report {
                 let smooth = self
                     .sentences
                     .iter()
-                    .filter(|s| s.flagged && s.round_trip.as_ref().is_some_and(|r| r.smooth))
+                    .filter(|s| s.smooth())
                     .count();
                 match (flagged - smooth, smooth) {
                     (garbled, 0) => format!("likely machine-translated: {garbled} of {prose} sentences garbled"),

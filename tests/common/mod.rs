@@ -1,6 +1,8 @@
 //! Shared test harness: run the mtcheck binary with arguments and stdin.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

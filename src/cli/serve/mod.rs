@@ -19,7 +19,7 @@ mod languagetool;
 
 use anyhow::{Context, Result};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -29,7 +29,6 @@ use clap::Args;
 use mtcheck::detect::{self, Detector, DetectorKind, Settings};
 use mtcheck::model_dir::default_model_dir;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,6 +71,10 @@ pub struct ServeArgs {
     /// Seconds a request may take (waiting included); slower ones get 503.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// No access log (one line per request on stderr: client, method, path, status, bytes,
+    /// milliseconds; never the text).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 struct App {
@@ -139,15 +142,19 @@ async fn serve(app: Shared, args: &ServeArgs, dir: &std::path::Path, threads: us
             error(StatusCode::NOT_FOUND, "no such route: see GET / for the page, POST /v1/check for the API")
         })
         .layer(axum::middleware::from_fn_with_state(app.clone(), authorize))
-        .layer(DefaultBodyLimit::max(args.max_body_bytes))
-        .with_state(app.clone());
+        .layer(DefaultBodyLimit::max(args.max_body_bytes));
+    // Outermost, so that refusals (401, 404, 413) are logged too.
+    let router = if args.quiet { router } else { router.layer(axum::middleware::from_fn(access_log)) };
+    let router = router.with_state(app.clone());
     eprintln!(
         "mtcheck serve: listening on http://{address} (model {}, {} detector, {threads} workers)",
         dir.display(),
         app.detector.name()
     );
     // Ctrl-C or SIGTERM: stop accepting, finish the requests in flight, then exit.
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     eprintln!("mtcheck serve: stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -171,6 +178,23 @@ async fn shutdown_signal() {
         _ = interrupt => {}
         _ = terminate => {}
     }
+}
+
+/// One line per request on stderr: client, method, path, status, bytes sent, milliseconds.
+/// Never the query string or the body: they may hold the text being checked.
+async fn access_log(ConnectInfo(peer): ConnectInfo<SocketAddr>, request: Request, next: Next) -> Response {
+    use axum::body::HttpBody;
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let path: String = request.uri().path().chars().take(200).collect();
+    let response = next.run(request).await;
+    let bytes = response.body().size_hint().exact().map_or_else(|| "-".to_string(), |n| n.to_string());
+    eprintln!(
+        "mtcheck serve: {peer} {method} {path} {} {bytes} B {} ms",
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
 }
 
 /// A JSON error `{"error": message}` with `status`.
@@ -295,39 +319,6 @@ async fn check_v1(State(app): State<Shared>, body: Result<Json<Value>, JsonRejec
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-/// The fields of a form (`a=1&b=2`, `+` for space, `%XX` escapes). Written by hand because
-/// serde_urlencoded (axum's `Form`) replaces invalid UTF-8 with U+FFFD without a word, and a
-/// text mtcheck did not receive must not be checked as if it had.
-fn form_fields(raw: &[u8]) -> Result<HashMap<String, String>, String> {
-    let decode = |part: &[u8]| -> Result<String, String> {
-        let mut bytes = Vec::with_capacity(part.len());
-        let mut k = 0;
-        while k < part.len() {
-            match part[k] {
-                b'+' => bytes.push(b' '),
-                b'%' => {
-                    let hex = part.get(k + 1..k + 3).and_then(|h| std::str::from_utf8(h).ok());
-                    let byte = hex.and_then(|h| u8::from_str_radix(h, 16).ok()).ok_or("a bad %-escape in the form")?;
-                    bytes.push(byte);
-                    k += 2;
-                }
-                b => bytes.push(b),
-            }
-            k += 1;
-        }
-        String::from_utf8(bytes).map_err(|_| "a form field is not valid UTF-8".to_string())
-    };
-    let mut fields = HashMap::new();
-    for pair in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
-        let (name, value) = match pair.iter().position(|&b| b == b'=') {
-            Some(at) => (&pair[..at], &pair[at + 1..]),
-            None => (pair, &pair[..0]),
-        };
-        fields.insert(decode(name)?, decode(value)?);
-    }
-    Ok(fields)
-}
-
 async fn check_v2(
     State(app): State<Shared>,
     headers: HeaderMap,
@@ -338,9 +329,8 @@ async fn check_v2(
         Ok(body) => body,
         Err(rejection) => return error(rejection.status(), rejection.body_text()),
     };
-    // LanguageTool takes the fields as a POST form or in the query string.
-    let raw: &[u8] = if body.is_empty() { uri.query().unwrap_or("").as_bytes() } else { &body };
-    let fields = match form_fields(raw) {
+    // LanguageTool takes the fields as a POST form and in the query string.
+    let fields = match languagetool::request::fields(uri.query(), &body) {
         Ok(fields) => fields,
         Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
@@ -353,21 +343,18 @@ async fn check_v2(
             );
         }
     }
-    let language = fields.get("language").map(String::as_str).unwrap_or("auto").to_string();
-    if !languagetool::LANGUAGES.contains(&language.as_str()) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!("language {language:?}: mtcheck checks English only (en, en-US, en-GB or auto)"),
-        );
-    }
-    let Some(text) = fields.get("text").cloned() else {
-        let hint =
-            if fields.contains_key("data") { " (annotated `data` is not supported: send plain `text`)" } else { "" };
-        return error(StatusCode::BAD_REQUEST, format!("missing form field `text`{hint}"));
+    let request = match languagetool::request::CheckRequest::from_fields(&fields) {
+        Ok(request) => request,
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
     };
+    if request.text_level_only {
+        // Nothing to check: mtcheck has no text-level rules (see CheckRequest).
+        return Json(languagetool::check_response(&request, &mtcheck::report::Report::new(1.0, Vec::new())))
+            .into_response();
+    }
     match on_a_worker(&app, move |detector| {
-        let report = detector.check(&text);
-        languagetool::check_response(&text, &report, &language)
+        let report = detector.check(&request.text.plain);
+        languagetool::check_response(&request, &report)
     })
     .await
     {
