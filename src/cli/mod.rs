@@ -50,6 +50,12 @@ enum Command {
     Train(train::TrainCommand),
     /// Serve the checker over HTTP: a JSON API, LanguageTool's API and a web page for
     /// editors (loopback by default).
+    ///
+    /// Routes: GET / (the page for editors); POST /v1/check ({"text": …} or {"texts": […]}:
+    /// the objects `check --format jsonl` prints); POST /v2/check and GET /v2/languages
+    /// (LanguageTool's API: point LTeX, the browser extension or language_tool_python at
+    /// http://ADDRESS/); GET /health; GET /v1/model. Bodies over --max-body-bytes (1 MiB)
+    /// get 413; one access-log line per request on stderr (--quiet: none).
     Serve(serve::ServeArgs),
     /// Model folder tools: info, seal.
     #[command(subcommand)]
