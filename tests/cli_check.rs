@@ -6,6 +6,7 @@ mod common;
 use common::{mtcheck, mtcheck_env, seed};
 use mtcheck::report::ReportJson;
 use proptest::prelude::Strategy;
+use serde_json::Value;
 
 const FLUENT: &str = "The city council approved the new budget on Tuesday after a long debate.\n";
 
@@ -20,7 +21,7 @@ fn check_is_the_default_command() {
     let out = String::from_utf8(implicit.stdout).unwrap();
     assert!(out.contains("The situation in Afghanistan has dramatically changed"), "{out}");
     let tail = out.rsplit("│").next().unwrap();
-    assert!(tail.contains("(quality") && tail.contains("legend:"), "verdict and legend at the end: {out}");
+    assert!(tail.contains("(quality"), "the verdict at the end: {out}");
 }
 
 #[test]
@@ -208,17 +209,69 @@ proptest::proptest! {
 
 #[test]
 fn highlighted_rows_stay_inside_the_text_column_with_their_marks() {
-    // Seed 003 has bracketed spans in plain output: the brackets count toward the width.
-    let path = seed("003");
-    let out = mtcheck_env(&[path.to_str().unwrap(), "--highlight"], b"", &[("COLUMNS", "80")]);
-    let out = String::from_utf8(out.stdout).unwrap();
-    assert!(out.contains("[?"), "spans marked: {out}");
-    // Gutter rows: "0.65 │ ", "0.41 ▌ ", " --  │ ", "     │ ".
-    let rows: Vec<&str> = out.lines().filter(|l| matches!(l.chars().nth(5), Some('│' | '▌'))).collect();
-    assert!(rows.len() > 30, "{out}");
-    for row in rows {
-        assert!(row.chars().count() <= 80, "row wider than the terminal: {row:?}");
+    // The bracketed spans of plain output count toward the width.
+    for (path, columns, min_rows) in [(seed("003"), "80", 30), (std::path::PathBuf::from("examples/spun.txt"), "50", 10)] {
+        let out = mtcheck_env(&[path.to_str().unwrap(), "--highlight"], b"", &[("COLUMNS", columns)]);
+        let out = String::from_utf8(out.stdout).unwrap();
+        // Gutter rows: "0.65 │ ", "0.41 ▌ ", " --  │ ", "     │ ".
+        let rows: Vec<&str> = out.lines().filter(|l| matches!(l.chars().nth(5), Some('│' | '▌'))).collect();
+        assert!(rows.len() > min_rows, "{out}");
+        for row in rows {
+            assert!(row.chars().count() <= columns.parse().unwrap(), "row wider than the terminal: {row:?}");
+        }
+        if columns == "50" {
+            assert!(out.contains("[[pahatubba]]"), "spans marked (a mark wraps with its words): {out}");
+        }
     }
+}
+
+/// Issue 31: piped output is not wrapped (`mtcheck dir/ | grep FILE` sees whole verdict
+/// lines), and the legend is for terminals.
+#[test]
+fn piped_output_is_not_wrapped_and_has_no_legend() {
+    let out = mtcheck(&["examples/", "--fast"], b"");
+    let out = String::from_utf8(out.stdout).unwrap();
+    let verdict = out.lines().find(|l| l.starts_with("examples/spun.txt: likely machine-translated")).expect(&out);
+    assert!(verdict.ends_with(')') && verdict.contains("flag line"), "{verdict}");
+    let highlighted = mtcheck(&["examples/spun.txt", "--highlight", "--fast"], b"");
+    let highlighted = String::from_utf8(highlighted.stdout).unwrap();
+    assert!(!highlighted.contains("legend:"), "{highlighted}");
+    assert!(highlighted.lines().any(|l| l.chars().count() > 110), "a long line stays one row: {highlighted}");
+}
+
+/// Issue 31: `--threshold` is the flag line of every document, as `--help` says.
+#[test]
+fn threshold_is_every_documents_flag_line() {
+    let report = |args: &[&str]| -> Value {
+        let out = mtcheck(&[&["examples/spun.txt", "--format", "jsonl", "--fast"], args].concat(), b"");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    for t in ["0.3", "0.7"] {
+        let r = report(&["--threshold", t]);
+        assert_eq!(r["flag_line"].as_f64().map(|f| format!("{f:.1}")), Some(t.to_string()), "{r}");
+        for s in r["sentences"].as_array().unwrap().iter().filter(|s| s["kind"] == "prose") {
+            let below = s["quality"].as_f64().unwrap() < t.parse::<f64>().unwrap();
+            assert_eq!(s["flagged"].as_bool(), Some(below), "{s}");
+        }
+    }
+}
+
+/// Issue 31: a binary file named on the command line is reported and skipped; a text file
+/// with a stray NUL byte is still read.
+#[test]
+fn a_named_binary_file_is_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("picture.png");
+    std::fs::write(&binary, (0..4000u32).map(|i| (i * 7 % 256) as u8).collect::<Vec<u8>>()).unwrap();
+    let text = dir.path().join("note.txt");
+    std::fs::write(&text, b"The council met on Tuesday.\0 It voted for the plan. The mayor spoke after it.\n").unwrap();
+    let out = mtcheck(&[binary.to_str().unwrap(), text.to_str().unwrap(), "--format", "summary", "--fast"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("picture.png: binary data"), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("note.txt: ") && !stdout.contains("picture.png"), "{stdout}");
+    let out = mtcheck(&["tokens"], b"");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file or command 'tokens'"), "{out:?}");
 }
 
 /// Issue 31: `mtcheck checkk file` checked a file called "checkk" and said only that it was

@@ -55,7 +55,15 @@ def chrf(a, b):
     return 2 * p * r / (p + r)
 
 
+# EXTRA=lmratio: also the n-gram MT-vs-human LM ratio of scripts/measure/mt-lm-ratio.py (an
+# experiment; measured in reports/accuracy.md, session 16).
+EXTRA = [e for e in os.environ.get("EXTRA", "").split(",") if e]
+if EXTRA:
+    SIGNALS = SIGNALS + EXTRA
+
+
 def sentence_signals(t):
+    extra = [t[e] for e in EXTRA]
     o, r = t["original"], t["trip"]
     words = max(o["words"], 1)
     sim = t["similarity"]
@@ -73,7 +81,7 @@ def sentence_signals(t):
         sim * math.log(words),
         t["chrf"],
         t["chrf"] * math.log(words),
-    ]
+    ] + extra
 
 
 def load():
@@ -86,6 +94,14 @@ def load():
             if "chrf" not in trip:
                 trip["chrf"] = chrf(trip["text"], trip["round_trip"])
         d["p_mt"] = t["p_mt"]
+    if "lmratio" in EXTRA:
+        ratios = {}
+        for l in open(os.path.join(ROOT, "target", "lmratio", "ratio.jsonl")):
+            r = json.loads(l)
+            ratios[(r["id"], r["sentence"])] = r["ratio"]
+        for d in docs:
+            for trip in d.get("trips", []):
+                trip["lmratio"] = ratios[(d["id"], trip["sentence"])]
     return [d for d in docs if "trips" in d]
 
 

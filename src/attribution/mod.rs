@@ -15,6 +15,7 @@ pub mod shingles;
 
 use crate::analysis::{Document, SentenceKind};
 use crate::text::ByteSpan;
+use std::borrow::Cow;
 
 /// Words the text has where the source had others (or nothing).
 #[derive(Clone, Debug, PartialEq)]
@@ -85,13 +86,30 @@ impl SourceComparison {
     }
 }
 
-/// The words of a sentence: lower-cased keys and where they stand.
-fn words<'d>(doc: &'d Document, i: usize) -> Vec<(&'d str, ByteSpan)> {
-    doc.sentences[i].tokens.iter().filter(|t| t.is_word()).map(|t| (t.key.as_ref(), t.bytes)).collect()
+/// The words of a sentence: lower-cased keys, typography folded ([`plain_typography`]), and
+/// where they stand.
+fn words<'d>(doc: &'d Document, i: usize) -> Vec<(Cow<'d, str>, ByteSpan)> {
+    doc.sentences[i].tokens.iter().filter(|t| t.is_word()).map(|t| (plain_typography(&t.key), t.bytes)).collect()
 }
 
-fn keys<'d>(words: &[(&'d str, ByteSpan)]) -> Vec<&'d str> {
-    words.iter().map(|w| w.0).collect()
+/// `word` with curly quotes and apostrophes, primes and dashes as their plain ASCII forms: a
+/// copy that only changed "Afghanistan's" into "Afghanistan’s" did not reword it.
+fn plain_typography(word: &str) -> Cow<'_, str> {
+    let plain = |c: char| match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => Some('"'),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => Some('-'),
+        _ => None,
+    };
+    if word.chars().any(|c| plain(c).is_some()) {
+        Cow::Owned(word.chars().map(|c| plain(c).unwrap_or(c)).collect())
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+fn keys<'w>(words: &'w [(Cow<'_, str>, ByteSpan)]) -> Vec<&'w str> {
+    words.iter().map(|w| w.0.as_ref()).collect()
 }
 
 /// Reads `text` against `source`, both split and tokenized by `analyzer`.
@@ -101,8 +119,8 @@ pub fn compare_texts(analyzer: &crate::analysis::Analyzer, text: &str, source: &
 
 /// Reads `text` (analysed) against `source` (analysed the same way).
 pub fn compare(text: &Document, source: &Document) -> SourceComparison {
-    let ours: Vec<Vec<(&str, ByteSpan)>> = (0..text.sentences.len()).map(|i| words(text, i)).collect();
-    let theirs: Vec<Vec<(&str, ByteSpan)>> = (0..source.sentences.len()).map(|i| words(source, i)).collect();
+    let ours: Vec<Vec<(Cow<str>, ByteSpan)>> = (0..text.sentences.len()).map(|i| words(text, i)).collect();
+    let theirs: Vec<Vec<(Cow<str>, ByteSpan)>> = (0..source.sentences.len()).map(|i| words(source, i)).collect();
     let our_keys: Vec<Vec<&str>> = ours.iter().map(|s| keys(s)).collect();
     let their_keys: Vec<Vec<&str>> = theirs.iter().map(|s| keys(s)).collect();
     let pairs = align::align(&our_keys, &their_keys);
@@ -110,8 +128,8 @@ pub fn compare(text: &Document, source: &Document) -> SourceComparison {
     let mut out = SourceComparison { sentences: (0..ours.len()).filter(|&i| prose(i)).count(), ..Default::default() };
     for (i, j) in pairs {
         // A split or merged sentence is diffed as one stretch of words on each side.
-        let a: Vec<(&str, ByteSpan)> = ours[i.clone()].concat();
-        let b: Vec<(&str, ByteSpan)> = theirs[j].concat();
+        let a: Vec<(Cow<str>, ByteSpan)> = ours[i.clone()].concat();
+        let b: Vec<(Cow<str>, ByteSpan)> = theirs[j].concat();
         let edits = diff::changed(&keys(&a), &keys(&b));
         let reworded = edits.iter().any(|e| !e.ours.is_empty() || !e.theirs.is_empty());
         for k in i.clone().filter(|&k| prose(k)) {

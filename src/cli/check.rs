@@ -52,7 +52,8 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     /// Print the whole text with garbled spans highlighted and a quality per sentence in a
     /// gutter: ▌ and red for flagged sentences (below --threshold), yellow for borderline ones
-    /// (within 0.10 above), "--" for page furniture; a legend follows the last document.
+    /// (within 0.10 above), "--" for page furniture; on a terminal a legend follows the last
+    /// document.
     #[arg(long)]
     pub highlight: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -62,9 +63,14 @@ pub struct CheckArgs {
     /// JSONL field holding the text.
     #[arg(long, default_value = "text")]
     pub field: String,
-    /// Flag sentences below this quality (default: the model's).
+    /// Flag sentences below this quality, in every document (default: a line each document's
+    /// verdict sets, given on its verdict line: higher in a document read as machine-translated,
+    /// lower in one read as human).
     #[arg(long)]
     pub threshold: Option<f32>,
+    /// No legend after --highlight (it is printed on a terminal only).
+    #[arg(long)]
+    pub no_legend: bool,
     /// Model folder (default: $MTCHECK_MODEL_DIR, else models/en next to the executable, else
     /// the models/en of the source tree it was built from).
     #[arg(long)]
@@ -104,9 +110,11 @@ struct Outcome {
 }
 
 impl Outcome {
-    /// Counts a document reported.
+    /// Counts a document reported: something is found in a flagged one, and in a spun copy
+    /// of the `--source`.
     fn add(&mut self, report: &Report) {
-        self.flagged |= report.flagged;
+        let spun = report.source.as_ref().is_some_and(|s| s.verdict() == mtcheck::attribution::SourceVerdict::SpunCopy);
+        self.flagged |= report.flagged || spun;
         self.documents += 1;
     }
 }
@@ -156,7 +164,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     for path in &paths {
         let source = source.as_deref().map(|s| read_as_source(checker.as_ref(), s));
         let check = Check { detector: checker.as_ref(), source };
-        let result = mtcheck::io::input::open_reader(path).map_err(anyhow::Error::from).and_then(|mut reader| {
+        // A binary file met in a directory was left out above; one named is reported.
+        let binary = path.as_os_str() != "-" && mtcheck::io::input::is_binary(path);
+        let opened = if binary {
+            Err(anyhow::anyhow!("{}: binary data (not text, JSONL or their .gz/.zst), skipped", display(path)))
+        } else {
+            mtcheck::io::input::open_reader(path).map_err(anyhow::Error::from)
+        };
+        let result = opened.and_then(|mut reader| {
             if is_jsonl(args.input_format, path, &mut reader) {
                 check_jsonl(&check, &args, &printer, path, reader, &mut out, &mut outcome)
             } else {
@@ -184,7 +199,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             outcome.errors += 1;
         }
     }
-    if args.highlight && args.format == Format::Human && outcome.documents > 0 {
+    let legend = !args.no_legend && std::io::stdout().is_terminal();
+    if args.highlight && args.format == Format::Human && outcome.documents > 0 && legend {
         writeln!(out, "{}", printer.dim(&printer.wrap_to_screen(super::printer::legend())))?;
         if args.source.is_some() || args.source_field.is_some() {
             writeln!(out, "{}", printer.dim(&printer.wrap_to_screen(super::printer::source_legend())))?;
@@ -308,6 +324,9 @@ fn write_report(
             None => writeln!(out, "{}", printer.verdict(name, report))?,
         },
         Format::Human => {
+            if let Some(line) = printer.source_verdict(name, report) {
+                writeln!(out, "{line}")?;
+            }
             if args.highlight {
                 write!(out, "{}", printer.highlight(text, report))?;
             } else {

@@ -24,6 +24,7 @@ use std::process::ExitCode;
     name = "mtcheck",
     version,
     about = "Detects machine-translation artifacts in English text",
+    override_usage = "mtcheck [OPTIONS] [FILE]...     (check: the default command)\n       mtcheck <COMMAND> [ARGS]...",
     after_help = AFTER_HELP
 )]
 struct Cli {
@@ -78,12 +79,16 @@ pub const EXIT_ERROR: u8 = 2;
 
 const AFTER_HELP: &str = "\
 Examples:
-  mtcheck article.txt --highlight         the text with garbled spans marked, a score per line
-  mtcheck a.txt b.txt.gz                  grep-like: FILE:LINE: quality  sentence [[span]]
+  mtcheck article.txt --highlight         the text with garbled spans marked, a score per sentence
+  mtcheck a.txt b.txt.gz                  grep-like: FILE:LINE: quality  sentence [[span]] (reasons)
   mtcheck articles/ --format summary      one verdict line per file (directories are walked)
   mtcheck crawl.jsonl.zst --format jsonl  one JSON object per record (field --field, default text)
+  mtcheck copy.txt --source original.txt  what a spinner changed, word by word, and a verdict
   mtcheck filter crawl/ --min-quality 0.6 -o kept.jsonl.zst
-  mtcheck eval ../shared/data/dev/*-dev.jsonl
+  mtcheck pairs crawl/ -o pairs.jsonl     spun copies in a crawl, each with its original
+  mtcheck spin article.txt                the text through the neural MT engine and back
+  mtcheck serve                           http://127.0.0.1:8080: a page, a JSON API, LanguageTool's API
+  mtcheck eval dev-set.jsonl              the dev-set metrics (mtcheck-eval v1 files)
 
 Exit codes (as grep): 0 nothing flagged, 1 something flagged, 2 an error (each bad file or
 record is reported on stderr with its file and line, and the run goes on). A closed pipe
@@ -140,12 +145,13 @@ fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
 }
 
 /// `mtcheck checkk file` would check a file called "checkk": a first argument that is no file,
-/// no subcommand and no flag, but within two edits of a subcommand, is answered with the
-/// subcommand it looks like instead.
+/// no subcommand and no flag is answered with the subcommand it looks like: "did you mean"
+/// within two edits; otherwise, for a bare word (no `/` or `.`, so not meant as a path), "no
+/// such file or command" with the closest command.
 fn mistyped_command(args: &[std::ffi::OsString]) -> Option<String> {
     use clap::CommandFactory;
     let first = args.get(1)?.to_str()?;
-    if first.starts_with('-') || std::path::Path::new(first).exists() {
+    if first.starts_with('-') || first.is_empty() || std::path::Path::new(first).exists() {
         return None;
     }
     let command = Cli::command();
@@ -153,10 +159,18 @@ fn mistyped_command(args: &[std::ffi::OsString]) -> Option<String> {
     if names.contains(&first) {
         return None;
     }
-    let near = names.into_iter().find(|n| edit_distance(n, first) <= 2 && first.len() >= 3)?;
-    Some(format!(
-        "no such file or command '{first}'; did you mean `mtcheck {near}`? (to check a file of that name, give its path: ./{first})"
-    ))
+    let (distance, near) = names.into_iter().map(|n| (edit_distance(n, first), n)).min()?;
+    if distance <= 2 && first.len() >= 3 {
+        Some(format!(
+            "no such file or command '{first}'; did you mean `mtcheck {near}`? (to check a file of that name, give its path: ./{first})"
+        ))
+    } else if !first.contains(['/', '.']) && first.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        Some(format!(
+            "no such file or command '{first}' (the closest command: `mtcheck {near}`; `mtcheck --help` lists them)"
+        ))
+    } else {
+        None
+    }
 }
 
 /// Levenshtein distance of two short words.

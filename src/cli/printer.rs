@@ -40,14 +40,11 @@ pub struct Printer {
 /// The gutter's width: "0.65 ▌ ".
 const GUTTER: usize = 7;
 
-/// What `--highlight`'s marks mean, printed once after the last document. Each document has
-/// its own flag line (its verdict line gives it), so the legend names none.
+/// What `--highlight`'s marks mean, printed once after the last document on a terminal. Each
+/// document's verdict line gives its own flag line, so the legend names none.
 pub fn legend() -> &'static str {
-    "legend: a quality per sentence, 1 fluent .. 0 garbled; ▌ flagged (below the document's flag line, \
-     given in its verdict: higher in a document called machine-translated, lower in one judged human), \
-     yellow: borderline (within 0.10 above that line); [[garbled words]] (red in colour) in flagged \
-     sentences, [?suspicious words?] (yellow, underlined) in the others; ≈ flagged: changes little when \
-     translated again; -- page furniture, not scored"
+    "legend: quality per sentence, 1 fluent .. 0 garbled; ▌ flagged, ≈ flagged: changes little when \
+     translated again, yellow: borderline; [[garbled words]], [?suspicious words?]; -- page furniture"
 }
 
 /// The legend's line for `--source`.
@@ -90,15 +87,23 @@ fn visible_width(s: &str) -> usize {
     n
 }
 
-/// The text columns for `--highlight`: the terminal's (or `$COLUMNS`) minus the gutter; 100 in
-/// all when neither is known (a pipe, a file).
+/// The text columns for `--highlight` and the verdict lines: on a terminal its width (or
+/// `$COLUMNS`) minus the gutter. Off a terminal (a pipe, a file) nothing is wrapped, so that
+/// `mtcheck dir/ | grep FILE` sees whole lines, unless `$COLUMNS` is set.
 pub fn text_width() -> usize {
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok()).or_else(|| {
-        let term = console::Term::stdout();
-        term.is_term().then(|| term.size().1 as usize)
-    });
-    columns.unwrap_or(100).saturating_sub(GUTTER).max(20)
+    let term = console::Term::stdout();
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .or_else(|| term.is_term().then(|| term.size().1 as usize));
+    match columns {
+        Some(columns) => columns.saturating_sub(GUTTER).max(20),
+        None => UNWRAPPED,
+    }
 }
+
+/// A width no line reaches: not wrapped.
+const UNWRAPPED: usize = usize::MAX / 4;
 
 impl Printer {
     /// `s` wrapped to the screen (the text column and the gutter).
@@ -310,12 +315,23 @@ impl Printer {
         }
     }
 
-    /// With `--source`: the relation to the source and each changed stretch with what the
-    /// source had ("" for words the text added), a line each.
+    /// With `--source`: the text's relation to the source, the first line of its report
+    /// (red for a spun copy: it is what `--source` looks for).
+    pub fn source_verdict(&self, name: &str, report: &Report) -> Option<String> {
+        let source = report.source.as_ref()?;
+        let colour = match source.verdict() {
+            mtcheck::attribution::SourceVerdict::SpunCopy => RED,
+            mtcheck::attribution::SourceVerdict::Copy => YELLOW,
+            mtcheck::attribution::SourceVerdict::Unrelated => GREEN,
+        };
+        Some(self.wrap_to_screen(&format!("{name}: {}", self.paint(colour, &source.verdict_text()))))
+    }
+
+    /// With `--source`: each changed stretch with what the source had ("" for words the text
+    /// added), a line each, after the verdict.
     pub fn source_lines(&self, text: &str, report: &Report) -> String {
         let Some(source) = &report.source else { return String::new() };
         let mut out = String::new();
-        let _ = writeln!(out, "{}", self.wrap_to_screen(&format!("source: {}", source.verdict_text())));
         if source.verdict() == mtcheck::attribution::SourceVerdict::Unrelated {
             return out;
         }

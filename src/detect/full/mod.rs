@@ -41,6 +41,9 @@ pub struct Checker {
     document: Option<DocumentModel>,
     /// Where the document signals sit in the sentence scorer's inputs.
     threshold: f32,
+    /// `threshold` was given (`--threshold`): it is every document's flag line, instead of
+    /// one moved by the document's verdict.
+    fixed_line: bool,
     /// The round-trip evidence (None: the model has none, or `--fast`).
     roundtrip: Option<RoundTripReader>,
 }
@@ -126,7 +129,7 @@ impl Checker {
             (with_document && document_path.exists()).then(|| DocumentModel::load(&document_path)).transpose()?;
         // Round trips stand on the document verdict's garble evidence: without it, none.
         let roundtrip = if round_trips && document.is_some() { RoundTripReader::open(dir)? } else { None };
-        Ok(Checker { analyzer, topics, scorer, document, threshold, roundtrip })
+        Ok(Checker { analyzer, topics, scorer, document, threshold, fixed_line: false, roundtrip })
     }
 
     /// Sentences below this quality are flagged (default: the model's, tuned on dev data).
@@ -148,10 +151,12 @@ impl Checker {
         self.scorer.thresholds.span_gate = gate;
     }
 
-    /// Applies `settings` (the thresholds given; the others stay the model's).
+    /// Applies `settings` (the thresholds given; the others stay the model's). A threshold
+    /// given is every document's flag line, whatever its verdict.
     pub fn apply(&mut self, settings: Settings) {
         if let Some(t) = settings.threshold {
             self.set_threshold(t);
+            self.fixed_line = true;
         }
         if let Some(t) = settings.span_gate {
             self.set_span_gate(t);
@@ -213,19 +218,24 @@ impl Checker {
             }
             _ => None,
         };
-        let mt_line = self.document.as_ref().and_then(|d| d.flag_below);
-        let line = mt_line.unwrap_or(self.scorer.thresholds.span_gate).max(self.threshold);
-        let human_line = self.document.as_ref().and_then(|d| d.flag_human_below);
-        // With a P(MT) the verdict follows it alone, so flagging below does not change it.
-        let called = report.verdict() == Verdict::MachineTranslated;
-        report.flag_line = Some(match (report.p_mt.is_some(), called, human_line) {
-            (true, true, _) => line,
-            (true, false, Some(human)) => human.min(self.threshold),
-            _ => self.threshold,
-        });
-        flag_up_to(&mut report, |s| s.quality < line);
-        if let Some(human_line) = human_line {
-            flag_only_below(&mut report, human_line);
+        if self.fixed_line {
+            // check_document flagged below the threshold already.
+            report.flag_line = Some(self.threshold);
+        } else {
+            let mt_line = self.document.as_ref().and_then(|d| d.flag_below);
+            let line = mt_line.unwrap_or(self.scorer.thresholds.span_gate).max(self.threshold);
+            let human_line = self.document.as_ref().and_then(|d| d.flag_human_below);
+            // With a P(MT) the verdict follows it alone, so flagging below does not change it.
+            let called = report.verdict() == Verdict::MachineTranslated;
+            report.flag_line = Some(match (report.p_mt.is_some(), called, human_line) {
+                (true, true, _) => line,
+                (true, false, Some(human)) => human.min(self.threshold),
+                _ => self.threshold,
+            });
+            flag_up_to(&mut report, |s| s.quality < line);
+            if let Some(human_line) = human_line {
+                flag_only_below(&mut report, human_line);
+            }
         }
         if let Some((rt, reading)) = reading {
             attach_round_trips(&mut report, rt.model(), reading);
