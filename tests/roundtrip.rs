@@ -190,3 +190,34 @@ fn pairs_and_spin_refuse_to_write_over_their_input() {
         assert_eq!(std::fs::read_to_string(&input).unwrap(), original, "{args:?}");
     }
 }
+
+/// The LM ratio's two models go together: a folder with one of them is refused (exit 2, the
+/// file named), and the dump the fit reads is made without the engine.
+#[cfg(unix)]
+#[test]
+fn the_lm_ratio_needs_both_models_and_dumps_fast() {
+    let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/en");
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&models).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != "lm-ratio-human.mtlm" {
+            std::os::unix::fs::symlink(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let (model, engine) = (dir.path().to_str().unwrap(), engine_dir());
+    let env = [("MTCHECK_MT_DIR", engine.to_str().unwrap())];
+    let out = mtcheck_env(&["--model", model, seed("003").to_str().unwrap()], b"", &env);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("lm-ratio-human.mtlm"), "{}", stderr(&out));
+
+    let info = stdout(&mtcheck(&["model", "info"], b""));
+    assert!(info.contains("LM ratio\tlm-ratio-mt.mtlm over lm-ratio-human.mtlm"), "{info}");
+    let set = dir.path().join("set.jsonl");
+    let text = std::fs::read_to_string(seed("003")).unwrap();
+    std::fs::write(&set, format!("{}\n", serde_json::json!({"id": "003", "text": text}))).unwrap();
+    let out = mtcheck(&["features", "--dump", set.to_str().unwrap(), "--lm-ratio"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let row: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let ratios = row["ratios"].as_array().unwrap();
+    assert!(ratios.len() >= 10 && ratios.iter().all(|r| r["lm_ratio"].as_f64().is_some_and(f64::is_finite)), "{row}");
+}

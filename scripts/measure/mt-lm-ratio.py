@@ -11,7 +11,10 @@ Prints the document AUC of the ratio alone on the held-out sets of fit-roundtrip
 writes target/lmratio/ratio.jsonl (record, sentence, ratio) for fit-roundtrip.py
 (EXTRA=lmratio adds it to the sentence model's signals).
 
-    python3 scripts/measure/mt-lm-ratio.py
+    python3 scripts/measure/mt-lm-ratio.py [--text-only]
+
+(--text-only: write target/lmratio/{human,mt}.txt and stop; scripts/build/build-lm-ratio.sh
+builds the shipped, smaller models from them.)
 """
 import io
 import json
@@ -119,6 +122,8 @@ def totals(model, sentences_file):
 
 def main():
     human_text, mt_text = write_training_text()
+    if "--text-only" in sys.argv:
+        return
     human, mt = train(human_text, "human"), train(mt_text, "mt")
     docs = fit.load()
     keys, lines, words = [], [], []

@@ -1,8 +1,8 @@
 //! `mtcheck features [--dump SET.jsonl]`: the registered features, or their values.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::Args;
-use mtcheck::detect::roundtrip;
+use mtcheck::detect::roundtrip::{self, lm_ratio::LmRatio};
 use mtcheck::features::{self, Context, FEATURES};
 use mtcheck::io::eval_set::read_set;
 use mtcheck::io::eval_set::EvalRecord;
@@ -33,6 +33,10 @@ pub struct FeaturesArgs {
     /// fitting the round-trip evidence (scripts/build/fit-roundtrip.py).
     #[arg(long, requires = "dump", conflicts_with = "deep")]
     pub roundtrip: bool,
+    /// With --dump: per record, the LM ratio of the prose sentences a round trip would sample
+    /// (no translation: seconds, where --roundtrip takes minutes), for the same fit.
+    #[arg(long, requires = "dump", conflicts_with_all = ["deep", "roundtrip"])]
+    pub lm_ratio: bool,
 }
 
 pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
@@ -54,7 +58,15 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
         // The garble evidence alone: its P(MT) is what the round trips are fitted beside.
         let checker = Checker::without_round_trips(&dir)?;
         let engine = RoundTripEngine::open(&mtcheck::translate::engine_dir_for(&dir))?;
-        return dump_roundtrip(&checker, &engine, &records, &mut out);
+        let ratio = LmRatio::open(&dir)?;
+        return dump_roundtrip(&checker, &engine, ratio.as_ref(), &records, &mut out);
+    }
+    if args.lm_ratio {
+        let checker = Checker::without_round_trips(&dir)?;
+        let ratio = LmRatio::open(&dir)?.with_context(|| {
+            format!("{} has no LM-ratio models (scripts/build/build-lm-ratio.sh makes them)", dir.display())
+        })?;
+        return dump_lm_ratio(&checker, &ratio, &records, &mut out);
     }
     let checker = Checker::with_model(&dir)?;
     let names = features::sentence_input_names();
@@ -87,13 +99,14 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
 fn dump_roundtrip(
     checker: &Checker,
     engine: &RoundTripEngine,
+    ratio: Option<&LmRatio>,
     records: &[EvalRecord],
     out: &mut impl Write,
 ) -> Result<ExitCode> {
     for (i, record) in records.iter().enumerate() {
         let doc = checker.analyzer().analyze(&record.text);
         let prose = doc.sentences.iter().filter(|s| s.kind == mtcheck::analysis::SentenceKind::Prose).count();
-        let trips = roundtrip::trips(engine, checker.analyzer(), &doc);
+        let trips = roundtrip::trips(engine, checker.analyzer(), &doc, ratio);
         let (_, evidence) = checker.check_document(&doc);
         let p_mt = checker.document_model().and_then(|d| d.p_mt(&evidence));
         let trips: Vec<serde_json::Value> = trips
@@ -109,6 +122,29 @@ fn dump_roundtrip(
         out.write_all(b"\n")?;
         out.flush()?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Per record of `records`: {"record", "id", "ratios": [{"sentence", "lm_ratio"}]} over the
+/// sentences [`roundtrip::sample`] picks (records in order, on all cores).
+fn dump_lm_ratio(checker: &Checker, ratio: &LmRatio, records: &[EvalRecord], out: &mut impl Write) -> Result<ExitCode> {
+    let rows: Vec<serde_json::Value> = records
+        .par_iter()
+        .enumerate()
+        .map(|(i, record)| {
+            let doc = checker.analyzer().analyze(&record.text);
+            let ratios: Vec<serde_json::Value> = roundtrip::sample(&doc)
+                .into_iter()
+                .map(|j| serde_json::json!({"sentence": j, "lm_ratio": ratio.of_sentence(&doc.sentences[j])}))
+                .collect();
+            serde_json::json!({"record": i, "id": record.id, "ratios": ratios})
+        })
+        .collect();
+    for row in rows {
+        serde_json::to_writer(&mut *out, &row)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -172,6 +172,19 @@ pub fn describe(dir: &Path) -> Result<Vec<(String, String)>> {
             None => format!("none: the folder has no {ROUNDTRIP_FILE}, so check reads no round trips"),
         },
     );
+    if let Some(reader) = checker.round_trips() {
+        use mtcheck::detect::roundtrip::lm_ratio::{HUMAN_FILE, MT_FILE};
+        row(
+            "LM ratio",
+            match reader.lm_ratio() {
+                Some(_) => format!(
+                    "{MT_FILE} over {HUMAN_FILE}, weight {:.3} in the round-trip score",
+                    reader.model().document.lm_ratio_weight
+                ),
+                None => "none (the round-trip score is the sentences' mean logit)".to_string(),
+            },
+        );
+    }
     Ok(rows)
 }
 

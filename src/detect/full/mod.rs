@@ -243,6 +243,11 @@ impl Checker {
         report
     }
 
+    /// Its round-trip evidence (None: it reads no round trips).
+    pub fn round_trips(&self) -> Option<&RoundTripReader> {
+        self.roundtrip.as_ref()
+    }
+
     /// The MT engine it reads round trips with (None: it reads none).
     pub fn round_trip_engine(&self) -> Option<&crate::translate::RoundTripEngine> {
         self.roundtrip.as_ref().map(RoundTripReader::engine)

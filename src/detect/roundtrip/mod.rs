@@ -9,10 +9,12 @@
 //! Only a bounded, deterministic sample of each document's prose sentences is sent (evenly
 //! spaced, [`MAX_SAMPLED`] at most), so a long article costs the same as a short one.
 
+pub mod lm_ratio;
 pub mod model;
 
 use crate::analysis::{Analyzer, Document, Sentence, SentenceKind};
 use crate::translate::{Outcome, RoundTripEngine};
+use lm_ratio::LmRatio;
 use std::path::Path;
 
 /// Sentences sent per document at most.
@@ -76,6 +78,9 @@ pub struct Trip {
     pub chrf: f32,
     pub original: LmStats,
     pub trip: LmStats,
+    /// The sentence's MT-vs-human LM ratio ([`lm_ratio`]), when the model folder has its LMs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lm_ratio: Option<f32>,
 }
 
 /// The indices of the prose sentences of `doc` to send: those of [`MIN_WORDS`]..=[`MAX_WORDS`]
@@ -95,8 +100,9 @@ pub fn sample(doc: &Document) -> Vec<usize> {
     (0..MAX_SAMPLED).map(|k| eligible[k * eligible.len() / MAX_SAMPLED]).collect()
 }
 
-/// The round trips of `doc`'s sampled sentences (those the engine took).
-pub fn trips(engine: &RoundTripEngine, analyzer: &Analyzer, doc: &Document) -> Vec<Trip> {
+/// The round trips of `doc`'s sampled sentences (those the engine took), with their LM ratio
+/// when `ratio` is given.
+pub fn trips(engine: &RoundTripEngine, analyzer: &Analyzer, doc: &Document, ratio: Option<&LmRatio>) -> Vec<Trip> {
     let chosen = sample(doc);
     let texts: Vec<&str> = chosen.iter().map(|&i| &doc.text[doc.sentences[i].bytes.range()]).collect();
     let outcomes = engine.round_trip(&texts, 1);
@@ -112,6 +118,7 @@ pub fn trips(engine: &RoundTripEngine, analyzer: &Analyzer, doc: &Document) -> V
                 chrf: char_similarity(text, &rt),
                 original: LmStats::of_sentences([&doc.sentences[i]]),
                 trip: LmStats::of_text(analyzer, &rt),
+                lm_ratio: ratio.map(|r| r.of_sentence(&doc.sentences[i])),
                 round_trip: rt,
             })
         })
@@ -183,10 +190,12 @@ fn lcs(a: &[String], b: &[String]) -> usize {
     row[b.len()]
 }
 
-/// The round-trip evidence of a model folder: the engine beside it and `roundtrip.json` in it.
+/// The round-trip evidence of a model folder: the engine beside it, `roundtrip.json` and the
+/// LM-ratio models in it.
 pub struct RoundTripReader {
     engine: RoundTripEngine,
     model: model::RoundTripModel,
+    lm_ratio: Option<LmRatio>,
 }
 
 /// A document's round trips as the evidence reads them.
@@ -194,12 +203,14 @@ pub struct RoundTripReader {
 pub struct Reading {
     /// Per sent sentence: the trip and its logit of being machine-translated.
     pub trips: Vec<(Trip, f32)>,
+    /// The document's round-trip score ([`model::RoundTripModel::document_score`]; None when
+    /// nothing was sent).
+    pub score: Option<f32>,
 }
 
 impl Reading {
-    /// The document's round-trip score: the mean sentence logit (None when nothing was sent).
     pub fn score(&self) -> Option<f32> {
-        (!self.trips.is_empty()).then(|| self.trips.iter().map(|(_, l)| l).sum::<f32>() / self.trips.len() as f32)
+        self.score
     }
 }
 
@@ -214,7 +225,23 @@ impl RoundTripReader {
         }
         let engine_dir = crate::translate::engine_dir_for(dir);
         let (model, engine) = rayon::join(|| model::RoundTripModel::load(&path), || RoundTripEngine::open(&engine_dir));
-        Ok(Some(RoundTripReader { engine: engine?, model: model? }))
+        let (model, lm_ratio) = (model?, LmRatio::open(dir)?);
+        if model.document.lm_ratio_weight != 0.0 && lm_ratio.is_none() {
+            return Err(crate::error::Error::bad_model(
+                &path,
+                format!(
+                    "it weighs the LM ratio, but {} and {} are missing; rebuild them with scripts/build/build-lm-ratio.sh",
+                    lm_ratio::MT_FILE,
+                    lm_ratio::HUMAN_FILE
+                ),
+            ));
+        }
+        Ok(Some(RoundTripReader { engine: engine?, model, lm_ratio }))
+    }
+
+    /// The LM-ratio models (None: the folder has none).
+    pub fn lm_ratio(&self) -> Option<&LmRatio> {
+        self.lm_ratio.as_ref()
     }
 
     pub fn model(&self) -> &model::RoundTripModel {
@@ -227,16 +254,14 @@ impl RoundTripReader {
 
     /// The round trips of `doc`'s sampled sentences, each with its logit.
     pub fn read(&self, analyzer: &Analyzer, doc: &Document) -> Reading {
-        let trips = trips(&self.engine, analyzer, doc);
-        Reading {
-            trips: trips
-                .into_iter()
-                .map(|t| {
-                    let l = self.model.sentence_logit(&t);
-                    (t, l)
-                })
-                .collect(),
-        }
+        let trips: Vec<(Trip, f32)> = trips(&self.engine, analyzer, doc, self.lm_ratio.as_ref())
+            .into_iter()
+            .map(|t| {
+                let l = self.model.sentence_logit(&t);
+                (t, l)
+            })
+            .collect();
+        Reading { score: self.model.document_score(&trips), trips }
     }
 }
 

@@ -67,6 +67,10 @@ pub struct DocumentWeights {
     /// In a document called machine-translated, sentences with a round-trip logit at or above
     /// this are flagged ("changes little when translated again").
     pub sentence_line: f32,
+    /// The document score adds this times the mean LM ratio of the sent sentences
+    /// ([`super::lm_ratio`]); 0 (and absent in older files): not read.
+    #[serde(default)]
+    pub lm_ratio_weight: f32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -101,7 +105,7 @@ impl RoundTripModel {
             || m.document.rule != "noisy-or"
             || !finite(&m.mean)
             || !finite(&m.weights)
-            || !finite(&[m.bias, m.document.weight, m.document.bias, m.document.sentence_line])
+            || !finite(&[m.bias, m.document.weight, m.document.bias, m.document.sentence_line, m.document.lm_ratio_weight])
             || m.scale.iter().any(|&s| !(s.is_finite() && s > 0.0))
         {
             return Err(Error::bad_model(path, format!("wrong sizes, an unknown rule or non-finite weights; {fix}")));
@@ -113,6 +117,18 @@ impl RoundTripModel {
     pub fn sentence_logit(&self, trip: &Trip) -> f32 {
         let x = signals(trip);
         self.bias + (0..x.len()).map(|i| self.weights[i] * (x[i] - self.mean[i]) / self.scale[i]).sum::<f32>()
+    }
+
+    /// A document's round-trip score from its sent sentences (trip and logit): the mean logit,
+    /// plus `lm_ratio_weight` times the mean LM ratio (None when nothing was sent).
+    pub fn document_score(&self, trips: &[(Trip, f32)]) -> Option<f32> {
+        if trips.is_empty() {
+            return None;
+        }
+        let n = trips.len() as f32;
+        let logits = trips.iter().map(|(_, l)| l).sum::<f32>() / n;
+        let ratio = trips.iter().map(|(t, _)| t.lm_ratio.unwrap_or(0.0)).sum::<f32>() / n;
+        Some(logits + self.document.lm_ratio_weight * ratio)
     }
 
     /// P(the document reads like MT smoothed) from its round-trip score alone.
