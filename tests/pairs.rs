@@ -107,3 +107,28 @@ fn annotate_writes_every_readable_record_in_order_with_the_relation_on_members()
     assert!(records[1].get("mtcheck_pairs").is_none());
     assert_eq!(records[2]["mtcheck_pairs"]["role"], "original");
 }
+
+/// Issue 31: a .txt file is one document, as `check` reads it (its id is its name); the
+/// documents left out as partial are named; a missing input is an error, not a record read.
+#[test]
+fn text_files_are_documents_and_partial_ones_are_named() {
+    let out = mtcheck(&["pairs", "examples/"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let spun = lines.iter().find(|l| l["role"] == "spun_copy").expect("a spun copy");
+    assert_eq!((spun["id"].as_str(), spun["spun_copy_of"].as_str()), (Some("examples/article-spun.txt"), Some("examples/article.txt")));
+    assert!(lines.iter().all(|l| l["id"].is_string()), "{lines:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for line in stderr.lines().filter(|l| l.contains("left out as partial")) {
+        assert!(line.trim_start().starts_with("left out as partial: examples/"), "{stderr}");
+    }
+    let partial: usize = stderr.lines().find(|l| l.trim_start().starts_with("partial")).unwrap()
+        .split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert_eq!(stderr.matches("left out as partial:").count(), partial.min(10), "{stderr}");
+
+    let out = mtcheck(&["pairs", "no-such-file.txt"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("no-such-file.txt") && stderr.contains("read 0 records"), "{stderr}");
+}

@@ -336,7 +336,17 @@ fn highlight_scores_every_sentence_colours_by_the_flag_line_and_speaks_plainly()
     assert!(shown.contains("\x1b[32m0.75\x1b[0m │ The city council"), "0.75: green");
     assert!(shown.contains("\x1b[1;31m0.39\x1b[0m ▌"), "flagged: red");
     assert!(!shown.contains("\x1b[2mNight Buses"), "a headline is not dimmed");
-    assert_eq!(shown.matches("legend:").count(), 1, "the legend once, after the last document");
+    assert_eq!(shown.matches("legend:").count(), 0, "no legend in a pipe");
+    // On a terminal (a pty from util-linux `script`, where it is installed): once, at the end.
+    if std::process::Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        let command = format!("{} --highlight --fast --no-legend {spun} {news}", env!("CARGO_BIN_EXE_mtcheck"));
+        let tty = |command: &str| {
+            let out = std::process::Command::new("script").args(["-qec", command, "/dev/null"]).output().unwrap();
+            String::from_utf8_lossy(&out.stdout).matches("legend:").count()
+        };
+        assert_eq!(tty(&command), 0, "--no-legend");
+        assert_eq!(tty(&command.replace(" --no-legend", "")), 1, "the legend once, after the last document");
+    }
 
     let out = common::mtcheck(&[spun], b"");
     let lines = String::from_utf8(out.stdout).unwrap();

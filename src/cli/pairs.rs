@@ -30,7 +30,9 @@ Examples:
   mtcheck pairs crawl/*.jsonl.zst --annotate -o annotated.jsonl.zst
   mtcheck pairs articles.jsonl --field body")]
 pub struct PairsArgs {
-    /// Files or directories (.gz and .zst accepted); `-` or nothing reads stdin.
+    /// Files or directories (.gz and .zst accepted); `-` or nothing reads stdin. A .txt file
+    /// is one document (as `check` reads it, its id its name); JSONL a record a line; other
+    /// text (stdin, say) a document a line.
     pub paths: Vec<PathBuf>,
     /// Where the JSON lines go (.gz/.zst compress); default stdout.
     #[arg(short, long)]
@@ -118,6 +120,7 @@ pub fn run(args: PairsArgs) -> Result<ExitCode> {
     observer.bar.finish_and_clear();
     if !args.quiet {
         eprint!("{}", summary(&pairs.stats, &pairs.members, started.elapsed()));
+        eprint!("{}", partial_lines(&pairs, &names));
     }
     Ok(ExitCode::from(if pairs.stats.errors > 0 { super::EXIT_ERROR } else { 0 }))
 }
@@ -157,13 +160,30 @@ impl PairsObserver for Reporter {
     }
 }
 
+/// The documents left out as partial, a line each (the first [`SHOWN_PARTIAL`]).
+fn partial_lines(pairs: &mtcheck::pairs::Pairs, names: &[String]) -> String {
+    let mut out = String::new();
+    for &doc in pairs.partial.iter().take(SHOWN_PARTIAL) {
+        let at = pairs.location(doc);
+        let name = &names[at.input as usize];
+        let place = if pairs.is_whole_file(doc) { name.clone() } else { format!("{name}:{}", at.line) };
+        out.push_str(&format!("  left out as partial: {place}\n"));
+    }
+    if pairs.partial.len() > SHOWN_PARTIAL {
+        out.push_str(&format!("  ... and {} more left out as partial\n", pairs.partial.len() - SHOWN_PARTIAL));
+    }
+    out
+}
+
+const SHOWN_PARTIAL: usize = 10;
+
 /// The end-of-run summary.
 fn summary(stats: &PairStats, members: &[Member], elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64().max(1e-3);
     let count = |role: Role| members.iter().filter(|m| m.role == role).count();
     format!(
         "mtcheck pairs: read {} records ({:.1} MB) in {:.1} s: {:.1} MB/s\n  \
-         compared {} documents; {} candidate pairs, {} linked\n  \
+         compared {} documents; {} candidate {}, {} linked\n  \
          groups {:>8} (originals)\n  spun copies {:>3}\n  copies {:>8} (not reworded)\n  \
          partial {:>7} (linked, but not 70% of a copy's sentences from an original: left out)\n  errors {:>8}{}\n",
         stats.records,
@@ -172,6 +192,7 @@ fn summary(stats: &PairStats, members: &[Member], elapsed: Duration) -> String {
         stats.bytes as f64 / 1e6 / secs,
         stats.compared,
         stats.candidates,
+        if stats.candidates == 1 { "pair" } else { "pairs" },
         stats.linked,
         count(Role::Original),
         count(Role::SpunCopy),

@@ -13,11 +13,19 @@ impl Pairs {
         Ok(record.ok().and_then(|r| r.id).unwrap_or(Value::Null))
     }
 
+    /// The id shown for document `doc`: a whole text file's name, else its record's id.
+    fn shown_id(&self, doc: u32, names: &[String], field: &str) -> Result<Value> {
+        if self.is_whole_file(doc) {
+            return Ok(json!(names[self.location(doc).input as usize]));
+        }
+        self.id(doc, field)
+    }
+
     /// The JSON line of member `m`; `names` are the inputs as they are to be shown.
     pub fn json_line(&self, m: &Member, names: &[String], field: &str) -> Result<Value> {
         let at = self.location(m.doc);
         let mut line = json!({
-            "id": self.id(m.doc, field)?,
+            "id": self.shown_id(m.doc, names, field)?,
             "input": names[at.input as usize],
             "line": at.line,
             "group": m.group,
@@ -26,7 +34,7 @@ impl Pairs {
         if let Some(of) = m.of {
             let key = if m.role == Role::SpunCopy { "spun_copy_of" } else { "copy_of" };
             let from = self.location(of);
-            line[key] = self.id(of, field)?;
+            line[key] = self.shown_id(of, names, field)?;
             line["original"] = json!({"input": names[from.input as usize], "line": from.line});
         }
         line["p_original"] = json!(round(m.p_original));

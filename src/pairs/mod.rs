@@ -156,10 +156,16 @@ pub trait PairsObserver: Send {
 /// The result of a run: the members of every group, and the spill to read their records back.
 pub struct Pairs {
     pub members: Vec<Member>,
+    /// Documents linked to others but left out of every group (not 70% of a copy's sentences
+    /// from an original), in input order.
+    pub partial: Vec<u32>,
     pub stats: PairStats,
     locations: Vec<Location>,
-    /// Per input: whether its records are JSONL (else a document a line).
+    /// Per input: whether its records are JSONL (else text).
     jsonl: Vec<bool>,
+    /// Per input: whether it is one document (a .txt file, as `check` reads it) rather than
+    /// records a line.
+    whole_file: Vec<bool>,
     spill: SpillReader,
 }
 
@@ -176,6 +182,11 @@ impl Pairs {
     /// Whether document `doc`'s record is a JSON line (else a line of text).
     pub fn is_jsonl(&self, doc: u32) -> bool {
         self.jsonl[self.locations[doc as usize].input as usize]
+    }
+
+    /// Whether document `doc` is a whole text file (its id is then the file's name).
+    pub fn is_whole_file(&self, doc: u32) -> bool {
+        self.whole_file[self.locations[doc as usize].input as usize]
     }
 
     /// Document `doc`'s record as it was read (a JSON line, or a line of text).
@@ -202,23 +213,28 @@ impl PairFinder {
         let mut spill = Spill::new(self.options.temp_dir.as_deref())?;
         let mut locations = Vec::new();
         let hasher = MinHasher::default();
-        let mut jsonl = Vec::with_capacity(inputs.len());
+        let (mut jsonl, mut whole_file) = (Vec::with_capacity(inputs.len()), Vec::with_capacity(inputs.len()));
         for (index, input) in inputs.iter().enumerate() {
-            let read = self.read_input(index, input, &hasher, &mut spill, &mut locations, &mut stats, observer)?;
-            jsonl.push(read);
+            let (is_jsonl, whole) =
+                self.read_input(index, input, &hasher, &mut spill, &mut locations, &mut stats, observer)?;
+            jsonl.push(is_jsonl);
+            whole_file.push(whole);
         }
         let spill = spill.finish()?;
         let linked = self.link(&spill, &mut stats, observer)?;
         let groups = groups::groups(spill.documents(), &linked);
-        let judged: Vec<Result<(Vec<Vec<Member>>, u64)>> =
+        let judged: Vec<Result<(Vec<Vec<Member>>, Vec<u32>)>> =
             groups.par_iter().map(|members| self.judge(members, &spill)).collect();
         observer.progress("judging", groups.len() as u64, groups.len() as u64, &stats);
         let mut subgroups = Vec::new();
+        let mut partial = Vec::new();
         for group in judged {
-            let (found, partial) = group?;
-            stats.partial += partial;
+            let (found, left) = group?;
+            stats.partial += left.len() as u64;
+            partial.extend(left);
             subgroups.extend(found);
         }
+        partial.sort_unstable();
         // Groups are numbered in input order of their first documents.
         subgroups.sort_by_key(|g| g.iter().map(|m| m.doc).min());
         let mut members = Vec::new();
@@ -227,10 +243,10 @@ impl PairFinder {
         }
         stats.groups = members.iter().filter(|m| m.role == Role::Original).count() as u64;
         members.sort_by_key(|m| m.doc);
-        Ok(Pairs { members, stats, locations, jsonl, spill })
+        Ok(Pairs { members, partial, stats, locations, jsonl, whole_file, spill })
     }
 
-    /// Stage 1 for one input; returns whether it holds JSONL.
+    /// Stage 1 for one input; returns whether it holds JSONL, and whether it is one document.
     #[allow(clippy::too_many_arguments)]
     fn read_input(
         &self,
@@ -241,19 +257,24 @@ impl PairFinder {
         locations: &mut Vec<Location>,
         stats: &mut PairStats,
         observer: &mut dyn PairsObserver,
-    ) -> Result<bool> {
+    ) -> Result<(bool, bool)> {
         let name = display(input);
         let counter = Arc::new(AtomicU64::new(0));
         let mut reader = match open_records(input, self.options.max_record_bytes, &counter) {
             Ok(r) => r,
             Err(message) => {
-                stats.records += 1;
+                // An input that cannot be opened is an error, not a record read.
                 stats.errors += 1;
                 observer.bad_record(&name, 0, &message);
-                return Ok(false);
+                return Ok((false, false));
             }
         };
         let jsonl = input_is_jsonl(self.options.format, input, &mut reader);
+        if !jsonl && crate::io::input::is_text_name(input) {
+            drop(reader);
+            self.read_whole_file(index, input, hasher, spill, locations, stats, observer)?;
+            return Ok((false, true));
+        }
         let start = stats.input_bytes;
         loop {
             let (batch, error) = read_batch(&mut reader);
@@ -298,7 +319,56 @@ impl PairFinder {
                 break;
             }
         }
-        Ok(jsonl)
+        Ok((jsonl, false))
+    }
+
+    /// Stage 1 for a .txt file: one document, as `check` reads it (its id is its name).
+    #[allow(clippy::too_many_arguments)]
+    fn read_whole_file(
+        &self,
+        index: usize,
+        input: &Path,
+        hasher: &MinHasher,
+        spill: &mut Spill,
+        locations: &mut Vec<Location>,
+        stats: &mut PairStats,
+        observer: &mut dyn PairsObserver,
+    ) -> Result<()> {
+        use std::io::Read as _;
+        let limit = self.options.max_record_bytes;
+        let mut raw = Vec::new();
+        let read = crate::io::input::open_reader(input)
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.take(limit as u64 + 1).read_to_end(&mut raw).map_err(|e| read_error_message(input, &e)));
+        stats.records += 1;
+        stats.bytes += raw.len() as u64;
+        stats.input_bytes += raw.len() as u64;
+        let text = match read {
+            Err(message) => Err(message),
+            Ok(_) if raw.len() > limit => {
+                Err(format!("a document over the limit of {limit} bytes (--max-record-bytes); skipped"))
+            }
+            Ok(_) => crate::io::records::text_record(&raw).map(|r| r.text).map_err(|bad| bad.message),
+        };
+        match text {
+            Ok(text) => {
+                let s = shingles(&text);
+                let (sketch, band_keys) = if s.len() < self.options.min_shingles {
+                    (Sketch::default(), Vec::new())
+                } else {
+                    (Sketch::of(&s), hasher.band_keys(&s))
+                };
+                stats.compared += u64::from(!band_keys.is_empty());
+                spill.add(&raw, &sketch, &band_keys)?;
+                locations.push(Location { input: index as u32, line: 1 });
+            }
+            Err(message) => {
+                stats.errors += 1;
+                observer.bad_record(&display(input), 0, &message);
+            }
+        }
+        observer.progress("reading", stats.input_bytes, 0, stats);
+        Ok(())
     }
 
     /// Stages 2 and 3: candidate pairs from shared band keys, kept where the sketches agree.
@@ -367,7 +437,8 @@ impl PairFinder {
     /// from it; and how many of its documents are in none. Members that share too little with
     /// the chosen original are judged again among themselves: a chain of links (a template
     /// page, an original, its copy) can join documents that are not all copies of one.
-    fn judge(&self, docs: &[u32], spill: &SpillReader) -> Result<(Vec<Vec<Member>>, u64)> {
+    /// The subgroups of the linked documents `docs`, and the documents left out of them.
+    fn judge(&self, docs: &[u32], spill: &SpillReader) -> Result<(Vec<Vec<Member>>, Vec<u32>)> {
         let analyzer: &Analyzer = self.detector.analyzer();
         let mut signals = Vec::with_capacity(docs.len());
         for &doc in docs {
@@ -387,8 +458,9 @@ impl PairFinder {
             }
             remaining = left; // the original is never left: each round takes at least one
         }
-        let placed: usize = subgroups.iter().map(Vec::len).sum();
-        Ok((subgroups, (docs.len() - placed) as u64))
+        let placed: std::collections::HashSet<u32> = subgroups.iter().flatten().map(|m| m.doc).collect();
+        let left = docs.iter().copied().filter(|d| !placed.contains(d)).collect();
+        Ok((subgroups, left))
     }
 
     /// One round of [`Self::judge`] over the members `which` (indices into `docs`): the original
