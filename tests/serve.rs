@@ -181,3 +181,28 @@ fn sigterm_finishes_the_requests_in_flight_then_exits() {
     let status = server.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+/// Issue 32: a page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) is refused
+/// by a loopback server; every answer carries the security headers; "bearer" in any case.
+#[test]
+fn loopback_serves_loopback_names_only_with_security_headers() {
+    let server = serve(&["--token", "s3cret"]);
+    let health = format!("{}/health", server.base);
+    let rebound = ureq::get(&health).set("Host", "evil.example:8080").call();
+    let (status, answer) = status_and_body(rebound);
+    assert_eq!(status, 421, "{answer}");
+    let port = server.base.rsplit(':').next().unwrap();
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")] {
+        assert_eq!(status_and_body(ureq::get(&health).set("Host", &host).call()).0, 200, "{host}");
+    }
+    let page = ureq::get(&format!("{}/", server.base)).call().unwrap();
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert!(page.header("content-security-policy").is_some_and(|p| p.contains("frame-ancestors 'none'")));
+    let v1 = format!("{}/v1/check", server.base);
+    let lower = ureq::post(&v1).set("Authorization", "bearer s3cret").set("Content-Type", "application/json");
+    assert_eq!(status_and_body(lower.send_string("{\"text\": \"The council voted.\"}")).0, 200);
+    let out = mtcheck(&["serve", "--bind", "0.0.0.0:0", "--public"], b"");
+    assert_eq!(out.status.code(), Some(2), "--public without a token is refused");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("without a token"));
+}

@@ -11,9 +11,11 @@
 //! at once, with at most `--max-queue` waiting (503 beyond): a slow check never stalls the
 //! accept loop, and a flood is refused instead of piling up memory.
 //!
-//! Loopback by default. Another address needs `--public`; `--token` (or `MTCHECK_TOKEN`)
-//! then makes every route but `/` and `/health` ask for `Authorization: Bearer <token>` (or
-//! LanguageTool's `apiKey` form field, which its clients can send).
+//! Loopback by default, answering loopback host names only (DNS rebinding). Another address
+//! needs `--public` and a token (`--token` or `MTCHECK_TOKEN`); a token makes every route but
+//! `/` and `/health` ask for `Authorization: Bearer <token>` (or LanguageTool's `apiKey` form
+//! field, which its clients can send). Every answer carries nosniff, no-framing, no-referrer
+//! and a content policy.
 
 mod languagetool;
 
@@ -43,7 +45,8 @@ pub struct ServeArgs {
     /// Address to listen on (port 0: any free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
-    /// Allow an address other than loopback (then set --token).
+    /// Allow an address other than loopback (a token is then required: --token or
+    /// $MTCHECK_TOKEN), and Host names other than loopback ones.
     #[arg(long)]
     pub public: bool,
     /// Require `Authorization: Bearer TOKEN` (default: $MTCHECK_TOKEN when set).
@@ -101,7 +104,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     }
     let token = args.token.clone().or_else(|| std::env::var("MTCHECK_TOKEN").ok()).filter(|t| !t.is_empty());
     if !ip.is_loopback() && token.is_none() {
-        eprintln!("mtcheck serve: warning: listening on {} without a token", args.bind);
+        anyhow::bail!(
+            "--bind {} --public without a token: anyone who can reach this machine could use the service. \
+             Set --token or MTCHECK_TOKEN",
+            args.bind
+        );
     }
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().ok();
@@ -143,7 +150,10 @@ async fn serve(app: Shared, args: &ServeArgs, dir: &std::path::Path, threads: us
         })
         .layer(axum::middleware::from_fn_with_state(app.clone(), authorize))
         .layer(DefaultBodyLimit::max(args.max_body_bytes));
-    // Outermost, so that refusals (401, 404, 413) are logged too.
+    let router = router.layer(axum::middleware::from_fn(security_headers));
+    let router =
+        if args.public { router } else { router.layer(axum::middleware::from_fn(loopback_host_only)) };
+    // Outermost, so that refusals (401, 404, 413, 421) are logged too.
     let router = if args.quiet { router } else { router.layer(axum::middleware::from_fn(access_log)) };
     let router = router.with_state(app.clone());
     eprintln!(
@@ -219,7 +229,52 @@ async fn authorize(State(app): State<Shared>, request: Request, next: Next) -> R
 
 /// The token of an `Authorization: Bearer <token>` header, if there is one.
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+    // The scheme is case-insensitive (RFC 9110 §11.1): "bearer" and "BEARER" are Bearer too.
+    let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim_start())
+}
+
+/// Headers on every answer: no MIME sniffing, no framing (clickjacking), no referrer, and for
+/// the page a content policy that allows its own inline script and style and calls to this
+/// server only.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut HeaderMap, name: &'static str, value: &'static str| {
+        headers.insert(name, axum::http::HeaderValue::from_static(value));
+    };
+    set(headers, "x-content-type-options", "nosniff");
+    set(headers, "x-frame-options", "DENY");
+    set(headers, "referrer-policy", "no-referrer");
+    set(
+        headers,
+        "content-security-policy",
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; \
+         img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    response
+}
+
+/// On a loopback address, only requests that name a loopback host: a web page elsewhere that
+/// points its own domain at 127.0.0.1 (DNS rebinding) sends its domain as Host, and is refused.
+async fn loopback_host_only(request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || host.is_empty();
+    if loopback {
+        next.run(request).await
+    } else {
+        error(
+            StatusCode::MISDIRECTED_REQUEST,
+            format!("Host {host:?} is not this loopback server's (use localhost or 127.0.0.1; --public to serve other names)"),
+        )
+    }
 }
 
 /// Compares without stopping at the first difference (no timing hint at the token).
