@@ -290,3 +290,34 @@ fn a_mistyped_command_gets_the_command_it_looks_like() {
     let out = common::mtcheck_in(dir.path(), &["checkk", "--fast"], b"");
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Issue 32: a FIFO in a directory hung check, filter and pairs (the binary test opened it);
+/// it is now left out, named, without being opened.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_directory_is_skipped_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), FLUENT).unwrap();
+    let fifo = dir.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let d = dir.path().to_str().unwrap();
+    for args in [vec![d, "--fast", "--format", "summary"], vec!["filter", d, "--annotate"], vec!["pairs", d]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mtcheck"))
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                child.kill().ok();
+                panic!("{args:?} hangs on a FIFO");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("skipped 1 special"), "{args:?}: {err}");
+    }
+}

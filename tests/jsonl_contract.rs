@@ -142,6 +142,12 @@ fn check_line(line: &str, text: &str) -> Document {
             assert_score(span.score);
             assert!(!span.reasons.is_empty());
         }
+        if let Some(rt) = &s.round_trip {
+            assert!(s.kind == "prose" && !rt.text.trim().is_empty(), "a prose sentence's round trip");
+            assert_score(rt.similarity);
+            assert_score(rt.p_mt);
+            assert!(!rt.smooth || s.flagged, "a sentence flagged on its round trip is flagged");
+        }
     }
     doc
 }

@@ -153,7 +153,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let mut outcome = Outcome::default();
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
     let inputs = expand_inputs(&paths);
-    super::note_skipped_binary(&inputs.skipped_binary);
+    super::note_skipped(&inputs);
     let paths = inputs.files;
     if paths.is_empty() {
         eprintln!("mtcheck: no files to check in the directories given");

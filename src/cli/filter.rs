@@ -149,7 +149,7 @@ pub fn run(args: FilterArgs) -> Result<ExitCode> {
     };
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
     let inputs = expand_inputs(&paths);
-    super::note_skipped_binary(&inputs.skipped_binary);
+    super::note_skipped(&inputs);
     let inputs = inputs.files;
     if inputs.iter().any(|p| p.as_os_str() == "-") && std::io::stdin().is_terminal() {
         eprintln!("mtcheck: reading documents from the terminal, one a line; end with Ctrl-D");

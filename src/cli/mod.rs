@@ -224,15 +224,21 @@ pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Says how many binary files the directory walks left out (as grep does), naming the first.
-pub(crate) fn note_skipped_binary(skipped: &[std::path::PathBuf]) {
-    if let Some(first) = skipped.first() {
-        let n = skipped.len();
-        let files = if n == 1 { "file" } else { "files" };
-        eprintln!(
-            "mtcheck: skipped {n} binary {files} met in directories ({}{}); give a file by name to read it anyway",
-            first.display(),
-            if n > 1 { ", ..." } else { "" }
-        );
+/// Says how many binary and special files the directory walks left out (as grep does), naming
+/// the first of each.
+pub(crate) fn note_skipped(inputs: &mtcheck::io::input::Inputs) {
+    for (skipped, what, why) in [
+        (&inputs.skipped_binary, "binary", "give a file by name to read it anyway"),
+        (&inputs.skipped_special, "special (FIFO, socket or device)", "give it by name to read it"),
+    ] {
+        if let Some(first) = skipped.first() {
+            let n = skipped.len();
+            let files = if n == 1 { "file" } else { "files" };
+            eprintln!(
+                "mtcheck: skipped {n} {what} {files} met in directories ({}{}); {why}",
+                first.display(),
+                if n > 1 { ", ..." } else { "" }
+            );
+        }
     }
 }

@@ -98,7 +98,7 @@ pub fn run(args: PairsArgs) -> Result<ExitCode> {
     };
     let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
     let inputs = expand_inputs(&paths);
-    super::note_skipped_binary(&inputs.skipped_binary);
+    super::note_skipped(&inputs);
     let inputs = inputs.files;
     let mut out = match &args.output {
         Some(path) => Output::create(path)?,

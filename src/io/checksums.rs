@@ -33,8 +33,10 @@ pub fn file_checksum(path: &Path) -> Result<u64> {
 /// The manifest of folder `dir`: file name to checksum (None when the folder has none).
 pub fn read_manifest(dir: &Path) -> Result<Option<BTreeMap<String, u64>>> {
     let path = dir.join(CHECKSUMS_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            Error::bad_model(&path, "corrupt: not text (damaged?); run `mtcheck model seal` on a good copy".to_string())
+        })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&path, e)),
     };
@@ -80,10 +82,27 @@ pub fn verify_files(dir: &Path, names: &[&str]) -> Result<()> {
     })
 }
 
-/// Checks every file the manifest of `dir` lists but `lm.mtlm` (whose sections the language
-/// model checks as it opens: hashing it twice would double the cost).
+/// Checks the manifest of `dir` covers the folder, and every file it lists but `lm.mtlm`
+/// (whose sections the language model checks as it opens: hashing it twice would double the
+/// cost). A listed file that is missing is an error (a model without its `document.json`
+/// answers differently, silently), and so is a file the manifest does not list, or an empty
+/// manifest: a truncated manifest would otherwise protect nothing and say nothing.
 pub fn verify_folder(dir: &Path) -> Result<()> {
     let Some(manifest) = read_manifest(dir)? else { return Ok(()) };
+    let path = dir.join(CHECKSUMS_FILE);
+    let reseal = "copy the model again, or run `mtcheck model seal` if you changed it on purpose";
+    if manifest.is_empty() {
+        return Err(Error::bad_model(&path, format!("empty: it lists no file (truncated?); {reseal}")));
+    }
+    if let Some(missing) = manifest.keys().find(|name| !dir.join(name).exists()) {
+        return Err(Error::bad_model(&dir.join(missing), format!("missing: {CHECKSUMS_FILE} lists it; {reseal}")));
+    }
+    if let Some(unlisted) = folder_files(dir)?.into_iter().find(|name| !manifest.contains_key(name)) {
+        return Err(Error::bad_model(
+            &dir.join(unlisted),
+            format!("not in {CHECKSUMS_FILE} (added after sealing, or a truncated manifest); {reseal}"),
+        ));
+    }
     let names: Vec<&str> = manifest.keys().map(String::as_str).filter(|n| *n != crate::model_dir::LM_FILE).collect();
     verify_files(dir, &names)
 }
@@ -91,6 +110,18 @@ pub fn verify_folder(dir: &Path) -> Result<()> {
 /// Writes the manifest of every file in `dir` (but the manifest and the model card), and
 /// returns how many it lists.
 pub fn seal(dir: &Path) -> Result<usize> {
+    let names = folder_files(dir)?;
+    let mut text = String::new();
+    for name in &names {
+        text.push_str(&format!("{:016x}  {name}\n", file_checksum(&dir.join(name))?));
+    }
+    crate::io::output::write_atomically(&dir.join(CHECKSUMS_FILE), |f| std::io::Write::write_all(f, text.as_bytes()))?;
+    Ok(names.len())
+}
+
+/// The files of `dir` a manifest lists: regular files, not hidden, but the manifest and the
+/// model card; sorted.
+fn folder_files(dir: &Path) -> Result<Vec<String>> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok())
@@ -99,12 +130,7 @@ pub fn seal(dir: &Path) -> Result<usize> {
         .filter(|n| !UNLISTED.contains(&n.as_str()) && !n.starts_with('.'))
         .collect();
     names.sort();
-    let mut text = String::new();
-    for name in &names {
-        text.push_str(&format!("{:016x}  {name}\n", file_checksum(&dir.join(name))?));
-    }
-    crate::io::output::write_atomically(&dir.join(CHECKSUMS_FILE), |f| std::io::Write::write_all(f, text.as_bytes()))?;
-    Ok(names.len())
+    Ok(names)
 }
 
 /// After a trainer wrote `written` into a sealed model folder: the folder sealed again, so that
@@ -137,5 +163,33 @@ mod tests {
         std::fs::write(dir.path().join("MODEL_CARD.md"), b"edited").unwrap();
         std::fs::write(dir.path().join(CHECKSUMS_FILE), b"nonsense\n").unwrap();
         assert!(verify_files(dir.path(), &["b.json"]).unwrap_err().to_string().contains("corrupt"));
+    }
+
+    /// Issue 32: a sealed folder with a listed file deleted was used; an emptied or truncated
+    /// manifest protected nothing; a manifest with 0xFF in it was "stream did not contain
+    /// valid UTF-8".
+    #[test]
+    fn the_manifest_must_cover_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.bin"), b"weights").unwrap();
+        std::fs::write(d.join("document.json"), b"{}").unwrap();
+        seal(d).unwrap();
+        assert!(verify_folder(d).is_ok());
+        std::fs::write(d.join("MODEL_CARD.md"), b"card").unwrap();
+        std::fs::write(d.join(".hidden"), b"x").unwrap();
+        assert!(verify_folder(d).is_ok(), "the card and hidden files are not model files");
+        std::fs::remove_file(d.join("document.json")).unwrap();
+        let err = verify_folder(d).unwrap_err().to_string();
+        assert!(err.contains("document.json") && err.contains("missing"), "{err}");
+        std::fs::write(d.join("document.json"), b"{}").unwrap();
+        let manifest = std::fs::read_to_string(d.join(CHECKSUMS_FILE)).unwrap();
+        std::fs::write(d.join(CHECKSUMS_FILE), manifest.lines().next().unwrap()).unwrap();
+        let err = verify_folder(d).unwrap_err().to_string();
+        assert!(err.contains("document.json") && err.contains("not in"), "truncated: {err}");
+        std::fs::write(d.join(CHECKSUMS_FILE), b"").unwrap();
+        assert!(verify_folder(d).unwrap_err().to_string().contains("empty"));
+        std::fs::write(d.join(CHECKSUMS_FILE), b"\xff\xfe  a.bin\n").unwrap();
+        assert!(verify_folder(d).unwrap_err().to_string().contains("not text"));
     }
 }

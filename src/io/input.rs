@@ -101,6 +101,9 @@ pub struct Inputs {
     pub files: Vec<PathBuf>,
     /// Binary files met while walking directories, left out (as grep and rg do).
     pub skipped_binary: Vec<PathBuf>,
+    /// FIFOs, sockets and devices met while walking directories: never opened (a FIFO would
+    /// hang the walk until something writes to it), left out.
+    pub skipped_special: Vec<PathBuf>,
 }
 
 /// The files under `paths`: files as given, directories walked (sorted, hidden entries and
@@ -148,6 +151,8 @@ fn walk(dir: &Path, out: &mut Inputs) {
             if !path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
                 walk(&path, out);
             }
+        } else if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) && path.exists() {
+            out.skipped_special.push(path);
         } else if is_binary(&path) {
             out.skipped_binary.push(path);
         } else {
