@@ -164,8 +164,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     for path in &paths {
         let source = source.as_deref().map(|s| read_as_source(checker.as_ref(), s));
         let check = Check { detector: checker.as_ref(), source };
-        // A binary file met in a directory was left out above; one named is reported.
-        let binary = path.as_os_str() != "-" && mtcheck::io::input::is_binary(path);
+        // A binary file met in a directory was left out (and named) by the walk; one named on
+        // the command line is reported here.
+        let named = args.paths.contains(path);
+        let binary = named && path.as_os_str() != "-" && mtcheck::io::input::is_binary(path);
         let opened = if binary {
             Err(anyhow::anyhow!("{}: binary data (not text, JSONL or their .gz/.zst), skipped", display(path)))
         } else {

@@ -209,8 +209,7 @@ impl Printer {
         for s in report.sentences.iter().filter(|s| s.flagged) {
             let line = lines.number(s.bytes.start);
             let sentence = self.marked(text, &[s], &[], s.bytes).replace('\n', " ");
-            let uniq = s.reasons();
-            let why = self.paint(DIM, &format!("  ({})", uniq.join(", ")));
+            let why = self.paint(DIM, &format!("  ({})", s.reasons().join(", ")));
             let _ = writeln!(
                 out,
                 "{name}:{line}: {}  {sentence}{why}",

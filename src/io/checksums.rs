@@ -95,11 +95,11 @@ pub fn verify_folder(dir: &Path) -> Result<()> {
         return Err(Error::bad_model(&path, format!("empty: it lists no file (truncated?); {reseal}")));
     }
     if let Some(missing) = manifest.keys().find(|name| !dir.join(name).exists()) {
-        return Err(Error::bad_model(&dir.join(missing), format!("missing: {CHECKSUMS_FILE} lists it; {reseal}")));
+        return Err(Error::bad_model(dir.join(missing), format!("missing: {CHECKSUMS_FILE} lists it; {reseal}")));
     }
     if let Some(unlisted) = folder_files(dir)?.into_iter().find(|name| !manifest.contains_key(name)) {
         return Err(Error::bad_model(
-            &dir.join(unlisted),
+            dir.join(unlisted),
             format!("not in {CHECKSUMS_FILE} (added after sealing, or a truncated manifest); {reseal}"),
         ));
     }

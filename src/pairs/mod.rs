@@ -258,6 +258,11 @@ impl PairFinder {
         stats: &mut PairStats,
         observer: &mut dyn PairsObserver,
     ) -> Result<(bool, bool)> {
+        // A .txt file is text whatever its first byte (as input_is_jsonl decides), read whole.
+        if self.options.format != InputFormat::Jsonl && crate::io::input::is_text_name(input) {
+            self.read_whole_file(index, input, hasher, spill, locations, stats, observer)?;
+            return Ok((false, true));
+        }
         let name = display(input);
         let counter = Arc::new(AtomicU64::new(0));
         let mut reader = match open_records(input, self.options.max_record_bytes, &counter) {
@@ -270,11 +275,6 @@ impl PairFinder {
             }
         };
         let jsonl = input_is_jsonl(self.options.format, input, &mut reader);
-        if !jsonl && crate::io::input::is_text_name(input) {
-            drop(reader);
-            self.read_whole_file(index, input, hasher, spill, locations, stats, observer)?;
-            return Ok((false, true));
-        }
         let start = stats.input_bytes;
         loop {
             let (batch, error) = read_batch(&mut reader);
@@ -282,12 +282,8 @@ impl PairFinder {
                 .par_iter()
                 .map(|line| match read_record(line, jsonl, &self.options.field, self.options.max_record_bytes) {
                     Ok(r) => {
-                        let s = shingles(&r.text);
-                        if s.len() < self.options.min_shingles {
-                            Read::Doc { sketch: Sketch::default(), band_keys: Vec::new() }
-                        } else {
-                            Read::Doc { sketch: Sketch::of(&s), band_keys: hasher.band_keys(&s) }
-                        }
+                        let (sketch, band_keys) = self.sketch(&r.text, hasher);
+                        Read::Doc { sketch, band_keys }
                     }
                     Err(message) => Read::Bad(message),
                 })
@@ -322,6 +318,17 @@ impl PairFinder {
         Ok((jsonl, false))
     }
 
+    /// A document's MinHash sketch and band keys (none under `min_shingles` shingles: too short
+    /// to pair).
+    fn sketch(&self, text: &str, hasher: &MinHasher) -> (Sketch, Vec<u64>) {
+        let s = shingles(text);
+        if s.len() < self.options.min_shingles {
+            (Sketch::default(), Vec::new())
+        } else {
+            (Sketch::of(&s), hasher.band_keys(&s))
+        }
+    }
+
     /// Stage 1 for a .txt file: one document, as `check` reads it (its id is its name).
     #[allow(clippy::too_many_arguments)]
     fn read_whole_file(
@@ -336,10 +343,22 @@ impl PairFinder {
     ) -> Result<()> {
         use std::io::Read as _;
         let limit = self.options.max_record_bytes;
+        let mut reader = match crate::io::input::open_reader(input) {
+            Ok(reader) => reader,
+            Err(e) => {
+                // An input that cannot be opened is an error, not a record read (said without
+                // its path, which bad_record gives, as open_records does).
+                let message = match e {
+                    crate::error::Error::Io { cause, .. } => cause.to_string(),
+                    other => other.to_string(),
+                };
+                stats.errors += 1;
+                observer.bad_record(&display(input), 0, &message);
+                return Ok(());
+            }
+        };
         let mut raw = Vec::new();
-        let read = crate::io::input::open_reader(input)
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.take(limit as u64 + 1).read_to_end(&mut raw).map_err(|e| read_error_message(input, &e)));
+        let read = (&mut reader).take(limit as u64 + 1).read_to_end(&mut raw).map_err(|e| read_error_message(input, &e));
         stats.records += 1;
         stats.bytes += raw.len() as u64;
         stats.input_bytes += raw.len() as u64;
@@ -352,12 +371,7 @@ impl PairFinder {
         };
         match text {
             Ok(text) => {
-                let s = shingles(&text);
-                let (sketch, band_keys) = if s.len() < self.options.min_shingles {
-                    (Sketch::default(), Vec::new())
-                } else {
-                    (Sketch::of(&s), hasher.band_keys(&s))
-                };
+                let (sketch, band_keys) = self.sketch(&text, hasher);
                 stats.compared += u64::from(!band_keys.is_empty());
                 spill.add(&raw, &sketch, &band_keys)?;
                 locations.push(Location { input: index as u32, line: 1 });

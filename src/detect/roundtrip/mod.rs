@@ -205,10 +205,11 @@ pub struct Reading {
     pub trips: Vec<(Trip, f32)>,
     /// The document's round-trip score ([`model::RoundTripModel::document_score`]; None when
     /// nothing was sent).
-    pub score: Option<f32>,
+    score: Option<f32>,
 }
 
 impl Reading {
+    /// The document's round-trip score (None when nothing was sent).
     pub fn score(&self) -> Option<f32> {
         self.score
     }
