@@ -7,11 +7,14 @@
 //! is wrong only against a fact, and no statistic of English shows it; against the source it
 //! is certain.
 
+mod against;
 mod align;
 mod diff;
 pub mod direction;
 pub mod minhash;
 pub mod shingles;
+
+pub use against::Source;
 
 use crate::analysis::{Document, SentenceKind};
 use crate::text::ByteSpan;

@@ -6,8 +6,7 @@
 use super::printer::Printer;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use mtcheck::analysis::Document;
-use mtcheck::attribution::direction::{p_original, Signals};
+use mtcheck::attribution::Source;
 use mtcheck::detect::{self, Detector, DetectorKind, Settings};
 use mtcheck::io::input::{display, expand_inputs, is_jsonl_name, is_text_name};
 use mtcheck::io::records::{json_record, BadRecord};
@@ -162,7 +161,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         eprintln!("mtcheck: reading text from the terminal; end it with Ctrl-D (see `mtcheck --help`)");
     }
     for path in &paths {
-        let source = source.as_deref().map(|s| read_as_source(checker.as_ref(), s));
+        let source = source.as_deref().map(|s| Source::read(checker.as_ref(), s));
         let check = Check { detector: checker.as_ref(), source };
         // A binary file met in a directory was left out (and named) by the walk; one named on
         // the command line is reported here.
@@ -215,15 +214,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
 /// The detector, and the source every text is read against (`--source`).
 struct Check<'a> {
     detector: &'a dyn Detector,
-    /// `--source`, analysed once, with what tells an original from its copy.
-    source: Option<(Document<'a>, Signals)>,
-}
-
-/// `source` analysed, and its direction signals (with its own P(MT)).
-fn read_as_source<'t>(detector: &dyn Detector, source: &'t str) -> (Document<'t>, Signals) {
-    let doc = detector.analyzer().analyze(source);
-    let signals = Signals::of(&doc, detector.check(source).p_mt);
-    (doc, signals)
+    /// `--source`, read once.
+    source: Option<Source<'a>>,
 }
 
 impl Check<'_> {
@@ -234,22 +226,11 @@ impl Check<'_> {
     /// Checks `text`, read against `source` when given, else against `--source` if any; the
     /// comparison says which of the two is likelier the copy (`p_copy`).
     fn run_against(&self, text: &str, source: Option<&str>) -> Report {
-        let mut report = self.detector.check(text);
-        let own;
-        let theirs = match source {
-            Some(s) => {
-                own = read_as_source(self.detector, s);
-                Some(&own)
-            }
-            None => self.source.as_ref(),
-        };
-        if let Some((source, source_signals)) = theirs {
-            let ours = self.detector.analyzer().analyze(text);
-            let mut comparison = mtcheck::attribution::compare(&ours, source);
-            comparison.p_copy = Some(p_original(source_signals, &Signals::of(&ours, report.p_mt)));
-            report.source = Some(comparison);
+        match (source, &self.source) {
+            (Some(own), _) => Source::read(self.detector, own).check(self.detector, text),
+            (None, Some(shared)) => shared.check(self.detector, text),
+            (None, None) => self.detector.check(text),
         }
-        report
     }
 }
 

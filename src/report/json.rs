@@ -73,6 +73,10 @@ pub struct SentenceJson {
     /// The sentence's round trip through the neural MT engine, when it was sent (issue 33).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_trip: Option<RoundTripJson>,
+    /// Why the sentence is marked, in plain words (`SentenceReport::reasons`); absent for a
+    /// sentence neither flagged nor marked. Added in session 17 for the page and editors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub why: Vec<String>,
 }
 
 /// What a neural round trip (English → Portuguese → English) did to a sentence.
@@ -93,6 +97,9 @@ pub struct SpanJson {
     pub char_end: usize,
     pub score: f32,
     pub reasons: Vec<String>,
+    /// The reasons in plain words ("improbable word", "repeated words"). Added in session 17.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub why: Vec<String>,
 }
 
 impl Report {
@@ -113,6 +120,7 @@ impl Report {
                         char_end: chars.at(span.bytes.end),
                         score: round4(span.score),
                         reasons: span.reasons.iter().map(|r| r.to_string()).collect(),
+                        why: super::plain_words(span.reasons.iter().copied()),
                     });
                 }
                 SentenceJson {
@@ -130,6 +138,7 @@ impl Report {
                         p_mt: round4(r.p_mt),
                         smooth: r.smooth,
                     }),
+                    why: s.reasons(),
                 }
             })
             .collect();

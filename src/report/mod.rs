@@ -38,13 +38,7 @@ impl SentenceReport {
     /// sentence flagged on its round trip, that; for a flagged one with neither, "reads
     /// garbled as a whole". Empty for a sentence that is neither flagged nor marked.
     pub fn reasons(&self) -> Vec<String> {
-        let mut reasons: Vec<String> = Vec::new();
-        for reason in self.spans.iter().flat_map(|span| &span.reasons) {
-            let words = crate::features::in_words(reason);
-            if !reasons.iter().any(|r| r == words) {
-                reasons.push(words.to_string());
-            }
-        }
+        let mut reasons = plain_words(self.spans.iter().flat_map(|span| span.reasons.iter().copied()));
         if let Some(rt) = self.round_trip.as_ref().filter(|r| self.flagged && r.smooth) {
             reasons.push(format!(
                 "changes little when translated again: {:.0}% of its words kept through Portuguese and back",
@@ -199,6 +193,18 @@ impl Report {
             Verdict::TooShort => "too short to judge".to_string(),
         }
     }
+}
+
+/// Feature names in plain words, each once, in first-seen order.
+pub(crate) fn plain_words<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for name in names {
+        let plain = crate::features::in_words(name);
+        if !words.iter().any(|w| w == plain) {
+            words.push(plain.to_string());
+        }
+    }
+    words
 }
 
 fn plural(n: usize, word: &str) -> String {

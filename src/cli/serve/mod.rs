@@ -1,7 +1,7 @@
 //! `mtcheck serve`: the checker over HTTP, loaded once and shared by concurrent requests.
 //!
-//! - `POST /v1/check`: `{"text": …}` or `{"texts": [...]}` → the object(s) `check --format
-//!   jsonl` prints for the same text; `GET /health`; `GET /v1/model` (what `model info` says).
+//! - `POST /v1/check`: `{"text": …}` or `{"texts": [...]}`, optionally with `"source"` → the
+//!   object(s) `check --format jsonl` (with `--source`) prints for the same text; `GET /health`; `GET /v1/model` (what `model info` says).
 //! - `POST /v2/check`, `GET /v2/languages`: LanguageTool's API ([`languagetool`]).
 //! - `GET /`: the web page for editors ([`PAGE`], no external resources).
 //!
@@ -28,6 +28,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use clap::Args;
+use mtcheck::attribution::Source;
 use mtcheck::detect::{self, Detector, DetectorKind, Settings};
 use mtcheck::model_dir::default_model_dir;
 use serde_json::{json, Value};
@@ -327,30 +328,60 @@ async fn on_a_worker<T: Send + 'static>(
     }
 }
 
-/// One text of a `/v1/check` request: a string, or `{"id": …, "text": …}`.
-fn text_of(value: &Value, what: &str) -> Result<(Option<Value>, String), Response> {
+/// One text of a `/v1/check` request: its id, its text and the source it is read against.
+struct Text {
+    id: Option<Value>,
+    text: String,
+    source: Option<String>,
+}
+
+/// A string field of a request object, if present: anything else is a 400 naming `what`.
+fn string_field(object: &serde_json::Map<String, Value>, field: &str, what: &str) -> Result<Option<String>, Response> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(error(StatusCode::BAD_REQUEST, format!("{what}: \"{field}\" must be a string"))),
+    }
+}
+
+/// One text of a `/v1/check` request: a string, or `{"id": …, "text": …, "source": …}`;
+/// `source` is the request's own `"source"` unless the object has one.
+fn text_of(value: &Value, what: &str, source: &Option<String>) -> Result<Text, Response> {
     match value {
-        Value::String(s) => Ok((None, s.clone())),
-        Value::Object(o) => match o.get("text") {
-            Some(Value::String(s)) => Ok((o.get("id").cloned(), s.clone())),
-            _ => Err(error(StatusCode::BAD_REQUEST, format!("{what}: an object needs a string field \"text\""))),
+        Value::String(s) => Ok(Text { id: None, text: s.clone(), source: source.clone() }),
+        Value::Object(o) => match string_field(o, "text", what)? {
+            Some(text) => Ok(Text {
+                id: o.get("id").cloned(),
+                text,
+                source: string_field(o, "source", what)?.or_else(|| source.clone()),
+            }),
+            None => Err(error(StatusCode::BAD_REQUEST, format!("{what}: an object needs a string field \"text\""))),
         },
         _ => Err(error(StatusCode::BAD_REQUEST, format!("{what}: expected a string or {{\"text\": …}}"))),
     }
 }
 
+/// `POST /v1/check`: `{"text": …}` or `{"texts": [...]}`, each optionally read against a
+/// `"source"` (as `check --source`: the answer gains a "source" object).
 async fn check_v1(State(app): State<Shared>, body: Result<Json<Value>, JsonRejection>) -> Response {
     let body = match body {
         Ok(Json(body)) => body,
         Err(rejection) => return error(rejection.status(), rejection.body_text()),
     };
-    let (texts, many) = match (&body.get("text"), &body.get("texts")) {
-        (Some(_), None) => match text_of(&body, "text") {
+    let Value::Object(fields) = &body else {
+        return error(StatusCode::BAD_REQUEST, "send {\"text\": \"…\"} or {\"texts\": [\"…\", …]}");
+    };
+    let source = match string_field(fields, "source", "source") {
+        Ok(source) => source,
+        Err(e) => return e,
+    };
+    let (texts, many) = match (fields.get("text"), fields.get("texts")) {
+        (Some(_), None) => match text_of(&body, "text", &source) {
             Ok(one) => (vec![one], false),
             Err(e) => return e,
         },
         (None, Some(Value::Array(list))) => {
-            match list.iter().enumerate().map(|(i, v)| text_of(v, &format!("texts[{i}]"))).collect() {
+            match list.iter().enumerate().map(|(i, v)| text_of(v, &format!("texts[{i}]"), &source)).collect() {
                 Ok(all) => (all, true),
                 Err(e) => return e,
             }
@@ -362,7 +393,13 @@ async fn check_v1(State(app): State<Shared>, body: Result<Json<Value>, JsonRejec
         use rayon::prelude::*;
         texts
             .into_par_iter()
-            .map(|(id, text)| serde_json::to_string(&detector.check(&text).to_json(&text, id)).unwrap_or_default())
+            .map(|Text { id, text, source }| {
+                let report = match &source {
+                    Some(source) => Source::read(detector, source).check(detector, &text),
+                    None => detector.check(&text),
+                };
+                serde_json::to_string(&report.to_json(&text, id)).unwrap_or_default()
+            })
             .collect::<Vec<String>>()
     })
     .await;
