@@ -2,6 +2,7 @@
 `cargo test --release` / `cargo build --release` (the tests compare against it)."""
 
 import pathlib
+import re
 import subprocess
 
 import pytest
@@ -30,3 +31,15 @@ def checker():
     import mtcheck
 
     return mtcheck.shared_checker()
+
+
+@pytest.fixture(scope="session")
+def server(cli):
+    """`mtcheck serve` on a free loopback port: its base URL."""
+    process = subprocess.Popen([str(cli), "serve", "--bind", "127.0.0.1:0", "-q"], stderr=subprocess.PIPE, text=True)
+    line = process.stderr.readline()
+    match = re.search(r"listening on (http://\S+)", line)
+    assert match, line
+    yield match.group(1)
+    process.kill()
+    process.wait()

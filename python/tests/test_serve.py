@@ -1,29 +1,12 @@
 """`mtcheck serve` with the clients editors use: LanguageTool's own Python client
-(language_tool_python, pointed at the server as a remote LanguageTool) and a real browser
-(headless Chromium) on the web page."""
-
-import os
-import re
-import shutil
-import subprocess
-import urllib.parse
+(language_tool_python, pointed at the server as a remote LanguageTool). The web page's tests
+are in test_page.py."""
 
 import pytest
 
 
 GARBLED = ("Zoë 👍 wrote this for the café. The night is going on going on going on going on for "
            "the workers of the shifts of the the night na pahatubba na bhavataba.")
-
-
-@pytest.fixture(scope="module")
-def server(cli):
-    process = subprocess.Popen([str(cli), "serve", "--bind", "127.0.0.1:0"], stderr=subprocess.PIPE, text=True)
-    line = process.stderr.readline()
-    match = re.search(r"listening on (http://\S+)", line)
-    assert match, line
-    yield match.group(1)
-    process.kill()
-    process.wait()
 
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
@@ -93,37 +76,3 @@ def test_languagetool_client_reads_the_matches(server):
     for m in matches:
         assert GARBLED[m.offset:m.offset + m.error_length] in m.sentence
         assert m.category == "MTCHECK"
-
-
-def chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def test_the_page_checks_a_text_in_a_real_browser(server, tmp_path):
-    # The web page loads from the server with no external resource and calls /v1/check.
-    browser = chromium()
-    if browser is None:
-        if os.environ.get("MTCHECK_REQUIRE_BROWSER"):
-            pytest.fail("no Chromium on PATH (scripts/test/python-tests.sh installs it)")
-        pytest.skip("no Chromium on PATH")
-    text = (REPO / "examples" / "spun.txt").read_text(encoding="utf-8")
-    url = server + "/#text=" + urllib.parse.quote(text)
-    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path}", "--virtual-time-budget=10000", "--window-size=1100,1000"]
-    out = subprocess.run(flags + ["--dump-dom", url], capture_output=True, text=True, timeout=120)
-    # A picture for people: target/serve-page.png.
-    subprocess.run(flags + [f"--screenshot={REPO / 'target' / 'serve-page.png'}", url],
-                   capture_output=True, timeout=120)
-    dom = out.stdout
-    assert 'id="verdict"' in dom, out.stderr[-2000:]
-    verdict = re.search(r'<div id="verdict"[^>]*>([^<]*)</div>', dom)
-    assert verdict and "quality" in verdict.group(1), dom[-3000:]
-    assert 'class="s flagged"' in dom, "the garbled sentence is marked"
-    assert '<mark class="garbled"' in dom, "with its garbled words"
-    assert re.search(r'<mark class="garbled"[^>]*>na pahatubba</mark>', dom), "the untranslated words are marked"
-    assert '<div id="error" role="alert"></div>' in dom, "no error shown"
