@@ -41,6 +41,9 @@ struct Sentence {
     spans: Vec<Span>,
     /// Only on sentences sent on the neural round trip (issue 33).
     round_trip: Option<RoundTrip>,
+    /// Why it is flagged or marked, in plain words: on every flagged or marked sentence only.
+    #[serde(default)]
+    why: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +64,8 @@ struct Span {
     char_end: usize,
     score: f64,
     reasons: Vec<String>,
+    /// The reasons in plain words (added in session 17).
+    why: Vec<String>,
 }
 
 /// `id`, `flag_line` and `source` appear only when they have a value (a record's id, a detector
@@ -68,8 +73,10 @@ struct Span {
 const DOCUMENT_FIELDS: &[&str] = &["id", "quality", "flagged", "p_mt", "verdict", "flag_line", "sentences", "source"];
 const OPTIONAL_FIELDS: &[&str] = &["id", "flag_line", "source"];
 const SENTENCE_FIELDS: &[&str] =
-    &["start", "end", "char_start", "char_end", "kind", "quality", "flagged", "spans", "round_trip"];
-const SPAN_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "score", "reasons"];
+    &["start", "end", "char_start", "char_end", "kind", "quality", "flagged", "spans", "round_trip", "why"];
+/// Sentence fields that appear only with a value.
+const OPTIONAL_SENTENCE_FIELDS: &[&str] = &["round_trip", "why"];
+const SPAN_FIELDS: &[&str] = &["start", "end", "char_start", "char_end", "score", "reasons", "why"];
 
 fn keys(v: &Value) -> Vec<&str> {
     v.as_object().unwrap().keys().map(String::as_str).collect()
@@ -93,7 +100,7 @@ fn check_line(line: &str, text: &str) -> Document {
     assert_eq!(keys(&raw), expected_doc, "document fields and their order");
     for s in raw["sentences"].as_array().unwrap() {
         let expected: Vec<&str> =
-            SENTENCE_FIELDS.iter().copied().filter(|k| *k != "round_trip" || s.get(*k).is_some()).collect();
+            SENTENCE_FIELDS.iter().copied().filter(|k| !OPTIONAL_SENTENCE_FIELDS.contains(k) || s.get(*k).is_some()).collect();
         assert_eq!(keys(s), expected, "sentence fields and their order");
         if let Some(rt) = s.get("round_trip") {
             assert_eq!(keys(rt), ["text", "similarity", "p_mt", "smooth"]);
@@ -131,10 +138,14 @@ fn check_line(line: &str, text: &str) -> Document {
         assert!(s.kind == "prose" || s.kind == "boilerplate", "{}", s.kind);
         assert!(!(s.flagged && s.kind == "boilerplate"), "furniture is never flagged");
         assert_score(s.quality);
+        // Every mark has a reason in words, and only marks have one.
+        assert_eq!(s.flagged || !s.spans.is_empty(), !s.why.is_empty(), "why on exactly the marked sentences");
         let mut span_end = s.start;
         for span in &s.spans {
             assert!(span_end <= span.start && span.start < span.end && span.end <= s.end, "spans inside the sentence");
             span_end = span.end;
+            assert_eq!(span.why.len(), span.why.iter().collect::<std::collections::HashSet<_>>().len());
+            assert!(!span.why.is_empty() && span.why.iter().all(|w| !w.contains('_')), "plain words: {:?}", span.why);
             assert_eq!(
                 (span.char_start, span.char_end),
                 (chars_before(text, span.start), chars_before(text, span.end))

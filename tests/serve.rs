@@ -38,6 +38,21 @@ fn v1_check_answers_exactly_the_jsonl_of_check() {
     assert_eq!(got.len(), 2);
     assert_eq!(got[1]["id"], "b");
 
+    // With a source: what `check --source` prints, for one text or each of many.
+    let example = |name: &str| std::fs::read_to_string(format!("examples/{name}")).unwrap();
+    let (spun, source) = (example("article-spun.txt"), example("article.txt"));
+    let cli = mtcheck(&["check", "examples/article-spun.txt", "--source", "examples/article.txt", "--format", "jsonl"], b"");
+    let mut expected: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    expected.as_object_mut().unwrap().remove("id");
+    let (status, got) =
+        post_json(&format!("{}/v1/check", server.base), &serde_json::json!({"text": spun, "source": source}).to_string());
+    assert_eq!((status, &got), (200, &expected));
+    assert_eq!(got["source"]["relation"], "spun_copy");
+    let body = serde_json::json!({"texts": [{"text": spun, "source": source}, spun]}).to_string();
+    let (_, got) = post_json(&format!("{}/v1/check", server.base), &body);
+    assert_eq!(got[0]["source"]["relation"], "spun_copy");
+    assert!(got[1].get("source").is_none(), "a text without a source is read alone");
+
     // Concurrent requests: all answered, each with its own text's report.
     let handles: Vec<_> = (0..8)
         .map(|i| {
@@ -59,7 +74,14 @@ fn v1_check_answers_exactly_the_jsonl_of_check() {
 fn bad_requests_get_clear_errors_and_status_codes() {
     let server = serve(&["--max-body-bytes", "2000"]);
     let url = format!("{}/v1/check", server.base);
-    for (body, what) in [("{not json", "bad JSON"), ("{\"txt\": \"x\"}", "no text"), ("{\"texts\": [1]}", "a number")] {
+    for (body, what) in [
+        ("{not json", "bad JSON"),
+        ("{\"txt\": \"x\"}", "no text"),
+        ("{\"texts\": [1]}", "a number"),
+        ("[\"x\"]", "not an object"),
+        ("{\"text\": \"x\", \"source\": 7}", "a source that is not text"),
+        ("{\"texts\": [{\"text\": \"x\", \"source\": []}]}", "a record's source that is not text"),
+    ] {
         let (status, answer) = post_json(&url, body);
         assert_eq!(status, 400, "{what}: {answer}");
         assert!(answer["error"].as_str().is_some_and(|e| !e.is_empty()), "{what}: {answer}");
@@ -127,7 +149,7 @@ fn a_public_address_needs_a_flag_and_a_token_guards_the_api() {
     assert_eq!(status_and_body(keyed).0, 200);
     assert_eq!(status_and_body(ureq::get(&format!("{}/health", server.base)).call()).0, 200);
     let page = ureq::get(&format!("{}/", server.base)).call().unwrap().into_string().unwrap();
-    assert!(page.contains("<title>mtcheck</title>") && !page.contains("http://") && !page.contains("https://"));
+    assert!(page.contains("<title>mtcheck") && !page.contains("http://") && !page.contains("https://"));
 }
 
 #[test]
