@@ -226,12 +226,12 @@ fn find_pairs_json(
 ) -> PyResult<(Vec<String>, Vec<(String, usize, String)>)> {
     let dir = model.unwrap_or_else(mtcheck::model_dir::default_model_dir);
     py.detach(|| {
-        let detector = mtcheck::detect::open(mtcheck::DetectorKind::Full, &dir, Settings::default()).map_err(to_py)?;
         let mut options = mtcheck::pairs::PairsOptions { field: field.clone(), ..Default::default() };
         if let Some(m) = min_similarity {
             options.min_jaccard = m;
         }
-        let finder = mtcheck::pairs::PairFinder { detector, options };
+        // As `mtcheck pairs` judges (tests/test_pairs.py compares the two).
+        let finder = mtcheck::pairs::PairFinder::open(&dir, options, false).map_err(to_py)?;
         let mut bad = BadRecords::default();
         let pairs = finder.run(&paths, &mut bad).map_err(to_py)?;
         let names: Vec<String> = paths.iter().map(|p| mtcheck::io::input::display(p)).collect();

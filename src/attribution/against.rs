@@ -15,10 +15,11 @@ pub struct Source<'t> {
 }
 
 impl<'t> Source<'t> {
-    /// Reads `text` as a source: its analysis and its direction signals (with its own P(MT)).
+    /// Reads `text` as a source: its analysis and its direction signals (with its own P(MT)
+    /// and, unless the detector reads none, its round trips' stability).
     pub fn read(detector: &dyn Detector, text: &'t str) -> Self {
         let doc = detector.analyzer().analyze(text);
-        let signals = Signals::of(&doc, detector.check(text).p_mt);
+        let signals = Signals::of_report(&doc, &detector.check(text));
         Source { doc, signals }
     }
 
@@ -28,7 +29,7 @@ impl<'t> Source<'t> {
         let mut report = detector.check(text);
         let ours = detector.analyzer().analyze(text);
         let mut comparison = super::compare(&ours, &self.doc);
-        comparison.p_copy = Some(p_original(&self.signals, &Signals::of(&ours, report.p_mt)));
+        comparison.p_copy = Some(p_original(&self.signals, &Signals::of_report(&ours, &report)));
         report.source = Some(comparison);
         report
     }

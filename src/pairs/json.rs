@@ -50,6 +50,9 @@ impl Pairs {
             "lm": round(s.lm), "ngram": round(s.ngram), "unigram": round(s.unigram), "words": round(s.words),
             "p_mt": s.p_mt.map(round),
         });
+        if let Some(stability) = s.stability {
+            line["signals"]["stability"] = json!(round(stability));
+        }
         Ok(line)
     }
 }

@@ -9,17 +9,20 @@
 //! Stages: 1. read every input once (in parallel batches): shingles, band keys and sketch of
 //! each document to the spill; 2. each band partition sorted alone: documents sharing a key
 //! are candidates; 3. candidates checked on their sketches (estimated Jaccard); 4. groups;
-//! 5. each group read back and judged (in parallel across groups).
+//! 5. each group read back and judged (in parallel across groups); where the direction
+//! signals leave a pair uncertain, both sides are sent on the neural round trip and their
+//! stability decides too ([`crate::attribution::direction::needs_stability`]).
 
 mod groups;
 mod json;
 mod spill;
 
 use crate::analysis::Analyzer;
-use crate::attribution::direction::{p_original, Signals};
+use crate::attribution::direction::{needs_stability, p_original, Signals};
 use crate::attribution::minhash::{MinHasher, Sketch};
 use crate::attribution::shingles::shingles;
 use crate::attribution::{compare, SourceComparison, SourceVerdict};
+use crate::detect::roundtrip::{trips, RoundTripReader};
 use crate::detect::Detector;
 use crate::error::Result;
 use crate::filter::{input_is_jsonl, open_records, read_batch, read_error_message, read_record, InputFormat};
@@ -143,6 +146,8 @@ pub struct PairStats {
     pub partial: u64,
     /// Band buckets cut at [`MAX_BUCKET`].
     pub templates: u64,
+    /// Documents sent on the neural round trip to tell which of a pair is the copy.
+    pub round_tripped: u64,
 }
 
 /// Hears what happens during a run.
@@ -195,9 +200,15 @@ impl Pairs {
     }
 }
 
+/// The most members of one group sent on round trips (see [`PairFinder::add_stability`]).
+pub const MAX_ROUND_TRIPPED: usize = 8;
+
 pub struct PairFinder {
     /// Judges P(MT) of group members and reads copies against originals.
     pub detector: Box<dyn Detector>,
+    /// The neural round trip, for pairs the direction signals leave uncertain (None: those
+    /// are judged without it).
+    pub round_trips: Option<RoundTripReader>,
     pub options: PairsOptions,
 }
 
@@ -208,6 +219,16 @@ enum Read {
 }
 
 impl PairFinder {
+    /// The finder of model folder `dir`: its detector without round trips (P(MT) from the
+    /// garble evidence; which member is the original is told by direction signals) and,
+    /// unless `fast`, the neural round trip for the pairs those leave uncertain.
+    pub fn open(dir: &Path, options: PairsOptions, fast: bool) -> Result<Self> {
+        let settings = crate::detect::Settings { no_round_trips: true, ..Default::default() };
+        let detector = crate::detect::open(crate::detect::DetectorKind::Full, dir, settings)?;
+        let round_trips = if fast { None } else { RoundTripReader::open(dir)? };
+        Ok(PairFinder { detector, round_trips, options })
+    }
+
     pub fn run(&self, inputs: &[PathBuf], observer: &mut dyn PairsObserver) -> Result<Pairs> {
         let mut stats = PairStats::default();
         let mut spill = Spill::new(self.options.temp_dir.as_deref())?;
@@ -223,13 +244,14 @@ impl PairFinder {
         let spill = spill.finish()?;
         let linked = self.link(&spill, &mut stats, observer)?;
         let groups = groups::groups(spill.documents(), &linked);
-        let judged: Vec<Result<(Vec<Vec<Member>>, Vec<u32>)>> =
+        let judged: Vec<Result<(Vec<Vec<Member>>, Vec<u32>, u64)>> =
             groups.par_iter().map(|members| self.judge(members, &spill)).collect();
         observer.progress("judging", groups.len() as u64, groups.len() as u64, &stats);
         let mut subgroups = Vec::new();
         let mut partial = Vec::new();
         for group in judged {
-            let (found, left) = group?;
+            let (found, left, round_tripped) = group?;
+            stats.round_tripped += round_tripped;
             stats.partial += left.len() as u64;
             partial.extend(left);
             subgroups.extend(found);
@@ -451,8 +473,9 @@ impl PairFinder {
     /// from it; and how many of its documents are in none. Members that share too little with
     /// the chosen original are judged again among themselves: a chain of links (a template
     /// page, an original, its copy) can join documents that are not all copies of one.
-    /// The subgroups of the linked documents `docs`, and the documents left out of them.
-    fn judge(&self, docs: &[u32], spill: &SpillReader) -> Result<(Vec<Vec<Member>>, Vec<u32>)> {
+    /// The subgroups of the linked documents `docs`, the documents left out of them, and how
+    /// many were sent on round trips.
+    fn judge(&self, docs: &[u32], spill: &SpillReader) -> Result<(Vec<Vec<Member>>, Vec<u32>, u64)> {
         let analyzer: &Analyzer = self.detector.analyzer();
         let mut signals = Vec::with_capacity(docs.len());
         for &doc in docs {
@@ -460,6 +483,7 @@ impl PairFinder {
             let p_mt = self.detector.check(&text).p_mt;
             signals.push(Signals::of(&analyzer.analyze(&text), p_mt));
         }
+        let round_tripped = self.add_stability(docs, &mut signals, spill)?;
         let mut subgroups = Vec::new();
         let mut remaining: Vec<usize> = (0..docs.len()).collect();
         for _ in 0..MAX_ROUNDS {
@@ -474,7 +498,29 @@ impl PairFinder {
         }
         let placed: std::collections::HashSet<u32> = subgroups.iter().flatten().map(|m| m.doc).collect();
         let left = docs.iter().copied().filter(|d| !placed.contains(d)).collect();
-        Ok((subgroups, left))
+        Ok((subgroups, left, round_tripped))
+    }
+
+    /// Sends the members of the pairs whose direction is uncertain on the neural round trip
+    /// and adds their stability; returns how many were sent. A group with more such members
+    /// than [`MAX_ROUND_TRIPPED`] (a template's many near-copies) is judged without: a few
+    /// seconds per member would stall the run.
+    fn add_stability(&self, docs: &[u32], signals: &mut [Signals], spill: &SpillReader) -> Result<u64> {
+        let Some(reader) = &self.round_trips else { return Ok(0) };
+        let n = signals.len();
+        let uncertain: Vec<usize> =
+            (0..n).filter(|&i| (0..n).any(|j| j != i && needs_stability(&signals[i], &signals[j]))).collect();
+        if uncertain.len() > MAX_ROUND_TRIPPED {
+            return Ok(0);
+        }
+        let analyzer = self.detector.analyzer();
+        for &i in &uncertain {
+            let text = self.text(spill, docs[i])?;
+            let sent = trips(reader.engine(), analyzer, &analyzer.analyze(&text), None);
+            signals[i].stability = (!sent.is_empty())
+                .then(|| sent.iter().map(|t| t.similarity).sum::<f32>() / sent.len() as f32);
+        }
+        Ok(uncertain.len() as u64)
     }
 
     /// One round of [`Self::judge`] over the members `which` (indices into `docs`): the original

@@ -152,6 +152,13 @@ impl Report {
         }
     }
 
+    /// Mean word similarity of the sentences sent on the neural round trip to their round
+    /// trips (None: none was sent).
+    pub fn round_trip_stability(&self) -> Option<f32> {
+        let sims: Vec<f32> = self.sentences.iter().filter_map(|s| s.round_trip.as_ref()).map(|r| r.similarity).collect();
+        (!sims.is_empty()).then(|| sims.iter().sum::<f32>() / sims.len() as f32)
+    }
+
     /// Spans in sentences that are not flagged: words that look wrong in a sentence that as a
     /// whole passes. The verdict names them so that no mark goes unexplained.
     pub fn suspicious_spans(&self) -> usize {
