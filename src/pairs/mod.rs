@@ -200,6 +200,14 @@ impl Pairs {
     }
 }
 
+/// The member of `which` most likely the original against all the others.
+fn likeliest_original(signals: &[Signals], which: &[usize]) -> usize {
+    let score = |i: usize| -> f32 {
+        which.iter().filter(|&&j| j != i).map(|&j| p_original(&signals[i], &signals[j]).max(1e-6).ln()).sum()
+    };
+    which.iter().copied().max_by(|&a, &b| score(a).total_cmp(&score(b))).unwrap_or(which[0])
+}
+
 /// The most members of one group sent on round trips (see [`PairFinder::add_stability`]).
 pub const MAX_ROUND_TRIPPED: usize = 8;
 
@@ -501,26 +509,41 @@ impl PairFinder {
         Ok((subgroups, left, round_tripped))
     }
 
-    /// Sends the members of the pairs whose direction is uncertain on the neural round trip
-    /// and adds their stability; returns how many were sent. A group with more such members
-    /// than [`MAX_ROUND_TRIPPED`] (a template's many near-copies) is judged without: a few
-    /// seconds per member would stall the run.
+    /// Sends on the neural round trip the members whose direction against the likeliest
+    /// original is uncertain (and that original), adds their stability, and repeats while that
+    /// changes which member is the likeliest original; returns how many were sent. Only pairs
+    /// with the original matter: two copies of one article are both smooth, and which of them
+    /// is "the copy" decides nothing. At most [`MAX_ROUND_TRIPPED`] per group (a template's
+    /// many near-copies would stall the run at ~1 s per member).
     fn add_stability(&self, docs: &[u32], signals: &mut [Signals], spill: &SpillReader) -> Result<u64> {
         let Some(reader) = &self.round_trips else { return Ok(0) };
-        let n = signals.len();
-        let uncertain: Vec<usize> =
-            (0..n).filter(|&i| (0..n).any(|j| j != i && needs_stability(&signals[i], &signals[j]))).collect();
-        if uncertain.len() > MAX_ROUND_TRIPPED {
-            return Ok(0);
-        }
         let analyzer = self.detector.analyzer();
-        for &i in &uncertain {
-            let text = self.text(spill, docs[i])?;
-            let sent = trips(reader.engine(), analyzer, &analyzer.analyze(&text), None);
-            signals[i].stability = (!sent.is_empty())
-                .then(|| sent.iter().map(|t| t.similarity).sum::<f32>() / sent.len() as f32);
+        let all: Vec<usize> = (0..signals.len()).collect();
+        let mut sent = vec![false; signals.len()];
+        let mut count = 0;
+        loop {
+            let original = likeliest_original(signals, &all);
+            let uncertain: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&j| j != original && needs_stability(&signals[original], &signals[j]))
+                .flat_map(|j| [original, j])
+                .filter(|&i| !sent[i])
+                .collect::<std::collections::BTreeSet<usize>>()
+                .into_iter()
+                .collect();
+            if uncertain.is_empty() || count + uncertain.len() > MAX_ROUND_TRIPPED {
+                return Ok(count as u64);
+            }
+            for i in uncertain {
+                let text = self.text(spill, docs[i])?;
+                let trips = trips(reader.engine(), analyzer, &analyzer.analyze(&text), None);
+                signals[i].stability = (!trips.is_empty())
+                    .then(|| trips.iter().map(|t| t.similarity).sum::<f32>() / trips.len() as f32);
+                sent[i] = true;
+                count += 1;
+            }
         }
-        Ok(uncertain.len() as u64)
     }
 
     /// One round of [`Self::judge`] over the members `which` (indices into `docs`): the original
@@ -533,11 +556,7 @@ impl PairFinder {
         spill: &SpillReader,
     ) -> Result<(Vec<Member>, Vec<usize>)> {
         let analyzer: &Analyzer = self.detector.analyzer();
-        // The original is the member most likely the original against all others.
-        let score = |i: usize| -> f32 {
-            which.iter().filter(|&&j| j != i).map(|&j| p_original(&signals[i], &signals[j]).max(1e-6).ln()).sum()
-        };
-        let original = which.iter().copied().max_by(|&a, &b| score(a).total_cmp(&score(b))).unwrap_or(which[0]);
+        let original = likeliest_original(signals, which);
         let source_text = self.text(spill, docs[original])?;
         let source = analyzer.analyze(&source_text);
         let mut members = Vec::with_capacity(which.len());
