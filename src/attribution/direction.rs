@@ -89,10 +89,11 @@ impl Signals {
         }
     }
 
-    /// The signals of a document and its report: P(MT), and the stability of the round trips
-    /// the report carries.
+    /// The signals of a document and its report: its garble P(MT) (what `pairs`, which reads
+    /// no round trips for P(MT), judges by too), and the stability of the round trips the
+    /// report carries.
     pub fn of_report(doc: &Document, report: &crate::report::Report) -> Self {
-        Signals { stability: report.round_trip_stability(), ..Self::of(doc, report.p_mt) }
+        Signals { stability: report.round_trip_stability(), ..Self::of(doc, report.p_garbled.or(report.p_mt)) }
     }
 
     fn vector(&self) -> [f32; 4] {

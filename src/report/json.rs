@@ -206,6 +206,7 @@ mod tests {
             p_mt: None,
             flag_line: None,
             source: None,
+            p_garbled: None,
             sentences: vec![SentenceReport {
                 bytes: ByteSpan::new(0, text.len()),
                 kind: SentenceKind::Prose,

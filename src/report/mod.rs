@@ -93,6 +93,10 @@ pub struct Report {
     pub flag_line: Option<f32>,
     /// The text read against its source (`check --source`): what was changed, and a verdict.
     pub source: Option<crate::attribution::SourceComparison>,
+    /// P(MT) from the garble evidence alone, before the round trips moved it (None as
+    /// `p_mt`). What tells a garbled copy from its original (`attribution::direction`): the
+    /// round-trip evidence lifts clean originals too, and would hide the gap.
+    pub p_garbled: Option<f32>,
 }
 
 impl Report {
@@ -123,6 +127,7 @@ impl Report {
             sentences,
             flag_line: None,
             source: None,
+            p_garbled: None,
         }
     }
 

@@ -140,6 +140,7 @@ impl DeepChecker {
         let tokens: Vec<usize> = doc.sentences.iter().map(|s| s.tokens.len()).collect();
         let mut report = Report::from_sentences(sentences, &tokens);
         report.p_mt = self.full.document_model().and_then(|d| d.p_mt(&evidence));
+        report.p_garbled = report.p_mt;
         flag_up_to(&mut report, |s| !s.spans.is_empty());
         report
     }

@@ -206,6 +206,7 @@ impl Checker {
         let doc = self.analyzer.analyze(text);
         let (mut report, evidence) = self.check_document(&doc);
         report.p_mt = self.document.as_ref().and_then(|d| d.p_mt(&evidence));
+        report.p_garbled = report.p_mt;
         // Round trips are read only where there is a document verdict to inform (3+ prose
         // sentences): a headline or a single sentence is not sent.
         let reading = match (&self.roundtrip, report.p_mt) {
