@@ -128,6 +128,7 @@ fn jsonl_records_are_read_against_their_own_source_field() {
         serde_json::json!({"id": "a", "text": spun, "original": news}),
         serde_json::json!({"id": "b", "text": news, "original": news}),
         serde_json::json!({"id": "c", "text": news}),
+        serde_json::json!({"id": "d", "text": news, "original": 5}),
     ]
     .iter()
     .map(|r| r.to_string() + "\n")
@@ -135,8 +136,12 @@ fn jsonl_records_are_read_against_their_own_source_field() {
     let out = mtcheck(&["check", "-", "--format", "jsonl", "--source-field", "original"], input.as_bytes());
     let reports: Vec<Value> =
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(reports.len(), 3);
+    assert_eq!(reports.len(), 4);
     assert_eq!(reports[0]["source"]["relation"], "spun_copy");
     assert_eq!(reports[1]["source"]["relation"], "copy");
     assert!(reports[2].get("source").is_none(), "no source field, no comparison");
+    // A source field that is not text is that record's error, named with its line.
+    assert_eq!(reports[3], serde_json::json!({"id": "d", "error": "field \"original\" is not a string but a number"}));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>:4: field \"original\" is not a string"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2));
 }

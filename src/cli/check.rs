@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use mtcheck::attribution::Source;
 use mtcheck::detect::{self, Detector, DetectorKind, Settings};
 use mtcheck::io::input::{display, expand_inputs, is_jsonl_name, is_text_name};
-use mtcheck::io::records::{json_record, BadRecord};
+use mtcheck::io::records::{json_field, json_record, BadRecord};
 use mtcheck::model_dir::default_model_dir;
 use mtcheck::report::Report;
 use rayon::prelude::*;
@@ -367,10 +367,15 @@ fn check_jsonl(
             .map(|(n, line)| {
                 (
                     *n,
-                    json_record(line, &args.field).map(|r| {
-                        let source = args.source_field.as_deref().and_then(|f| json_record(line, f).ok());
-                        let report = checker.run_against(&r.text, source.as_ref().map(|s| s.text.as_ref()));
-                        (report, r.text.into_owned(), r.id)
+                    json_record(line, &args.field).and_then(|r| {
+                        // A record without the source field is read without one; a source
+                        // field that is not text is this record's error.
+                        let source = match args.source_field.as_deref() {
+                            Some(f) => json_field(line, f)?.1,
+                            None => None,
+                        };
+                        let report = checker.run_against(&r.text, source.as_deref());
+                        Ok((report, r.text.into_owned(), r.id))
                     }),
                 )
             })

@@ -105,6 +105,15 @@ pub fn text_record(line: &[u8]) -> Result<Record<'_>, BadRecord> {
 
 /// The text in string field `field` of a JSONL line, and its "id".
 pub fn json_record<'a>(line: &'a [u8], field: &str) -> Result<Record<'a>, BadRecord> {
+    match json_field(line, field)? {
+        (id, None) => Err(BadRecord::new(id, format!("no field {field:?} (choose the text field with --field)"))),
+        (id, Some(text)) => Ok(Record { text: Cow::Owned(text), id }),
+    }
+}
+
+/// The record's id and its string field `field`, None when it has no such field (an error
+/// when it has one that is not a string).
+pub fn json_field(line: &[u8], field: &str) -> Result<(Option<serde_json::Value>, Option<String>), BadRecord> {
     let line = std::str::from_utf8(line).map_err(|e| BadRecord::invalid_utf8(e.valid_up_to()))?;
     // Only the text and the id are decoded; other fields stay raw (and are passed on as read).
     let fields: BTreeMap<String, &RawValue> =
@@ -113,11 +122,9 @@ pub fn json_record<'a>(line: &'a [u8], field: &str) -> Result<Record<'a>, BadRec
             Err(_) => BadRecord::new(None, format!("invalid JSON at column {}: {}", e.column(), without_position(&e))),
         })?;
     let id = fields.get("id").and_then(|raw| serde_json::from_str(raw.get()).ok());
-    let Some(raw) = fields.get(field) else {
-        return Err(BadRecord::new(id, format!("no field {field:?} (choose the text field with --field)")));
-    };
+    let Some(raw) = fields.get(field) else { return Ok((id, None)) };
     match serde_json::from_str::<String>(raw.get()) {
-        Ok(text) => Ok(Record { text: Cow::Owned(text), id }),
+        Ok(text) => Ok((id, Some(text))),
         // A string that does not decode: a lone surrogate escape ("\ud800"), say.
         Err(e) if raw.get().starts_with('"') => {
             let why = match lone_surrogate(raw.get()) {
