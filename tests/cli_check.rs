@@ -79,6 +79,7 @@ fn jsonl_input_keeps_order_ids_and_reports_bad_lines() {
     assert_eq!(lines.len(), 4, "one line per non-empty input line");
     assert_eq!(lines[0]["id"], "a");
     assert!(lines[1]["error"].as_str().unwrap().contains("invalid JSON"));
+    assert!(lines[1].get("id").is_none(), "error_lines_without_an_id_have_no_id_key: {}", lines[1]);
     assert_eq!(lines[2]["id"], 7);
     assert_eq!(lines[3]["id"], "d");
     assert!(lines[3]["quality"].is_number());

@@ -392,7 +392,13 @@ fn check_jsonl(
                     out.flush()?;
                     eprintln!("mtcheck: {here}: {error}");
                     if args.format == Format::Jsonl {
-                        serde_json::to_writer(&mut *out, &serde_json::json!({"id": id, "error": error}))?;
+                        // As for reports, "id" only when the record has one.
+                        let mut line = serde_json::Map::new();
+                        if let Some(id) = id {
+                            line.insert("id".to_string(), id);
+                        }
+                        line.insert("error".to_string(), error.into());
+                        serde_json::to_writer(&mut *out, &line)?;
                         out.write_all(b"\n")?;
                     }
                 }
