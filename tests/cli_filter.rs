@@ -275,10 +275,8 @@ fn text_input_is_a_document_a_line() {
     let out = mtcheck(&["filter", path.to_str().unwrap(), "--min-quality", "0"], b"");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("docs.txt:2: invalid UTF-8 at byte 4"));
-    assert_eq!(
-        out.stdout,
-        b"The council approved the budget on Tuesday after a long debate.\r\n\nLast line without a newline.\n"
-    );
+    // The blank line is no document (as in JSONL): skipped, not passed through.
+    assert_eq!(out.stdout, b"The council approved the budget on Tuesday after a long debate.\r\nLast line without a newline.\n");
 }
 
 #[test]
@@ -372,4 +370,21 @@ fn max_flagged_keeps_documents_by_their_share_of_flagged_sentences() {
     let expected: Vec<&str> = input.iter().zip(&keep).filter(|(_, &k)| k).map(|(l, _)| l.as_str()).collect();
     assert_eq!(std::str::from_utf8(&kept.stdout).unwrap().lines().collect::<Vec<_>>(), expected);
     assert!(expected.len() > 20 && expected.len() < 200, "some flagged, some not: {}", expected.len());
+}
+
+#[test]
+fn blank_lines_are_skipped_in_filter_and_pairs_as_check_skips_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = mixed_records(2);
+    records.insert(1, String::new());
+    records.insert(3, "  \t \r".to_string());
+    let input = write(dir.path(), "blank.jsonl", &records);
+    let out = dir.path().join("out.jsonl");
+    let (code, stderr) = run(&["filter", input.to_str().unwrap(), "--annotate", "-o", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("read 4 records") || stderr.contains("4 records"), "{stderr}");
+    assert_eq!(lines(&out).len(), 4, "the four records, annotated");
+    let (code, stderr) = run(&["pairs", input.to_str().unwrap(), "--fast", "-o", dir.path().join("p.jsonl").to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("read 4 records"), "{stderr}");
 }

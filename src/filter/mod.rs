@@ -447,6 +447,10 @@ pub(crate) fn read_batch<R: BufRead>(reader: &mut LineReader<R>) -> (Vec<RawLine
             Ok(None) => break,
             Ok(Some(line)) => {
                 bytes += raw.len();
+                // A blank line is no record (as `check` reads JSONL): skipped, not an error.
+                if matches!(line, Line::Read) && raw.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
                 let too_long = match line {
                     Line::TooLong(n) => Some(n),
                     Line::Read => None,
