@@ -74,10 +74,18 @@ fn the_example_pair_shows_its_changes_in_place() {
 fn typography_alone_is_no_change() {
     let dir = tempfile::tempdir().unwrap();
     let (copy, source) = (dir.path().join("copy.txt"), dir.path().join("source.txt"));
-    std::fs::write(&source, "Afghanistan's leader said the talks - held in \"Doha\" - went well. The rest of the \
-        delegation followed him home on Sunday. Nobody else spoke to the press.").unwrap();
-    std::fs::write(&copy, "Afghanistan’s leader said the talks – held in “Doha” – went well. The rest of the \
-        delegation followed him home on Sunday. Nobody else spoke to the press.").unwrap();
+    std::fs::write(
+        &source,
+        "Afghanistan's leader said the talks - held in \"Doha\" - went well. The rest of the \
+        delegation followed him home on Sunday. Nobody else spoke to the press.",
+    )
+    .unwrap();
+    std::fs::write(
+        &copy,
+        "Afghanistan’s leader said the talks – held in “Doha” – went well. The rest of the \
+        delegation followed him home on Sunday. Nobody else spoke to the press.",
+    )
+    .unwrap();
     let found = source_of(&path(copy.clone()), &path(source.clone()));
     assert_eq!((found["relation"].as_str(), found["words_changed"].as_u64()), (Some("copy"), Some(0)), "{found}");
     let out = mtcheck(&[&path(copy), "--source", &path(source), "--fast"], b"");
@@ -142,6 +150,10 @@ fn jsonl_records_are_read_against_their_own_source_field() {
     assert!(reports[2].get("source").is_none(), "no source field, no comparison");
     // A source field that is not text is that record's error, named with its line.
     assert_eq!(reports[3], serde_json::json!({"id": "d", "error": "field \"original\" is not a string but a number"}));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>:4: field \"original\" is not a string"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("<stdin>:4: field \"original\" is not a string"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.status.code(), Some(2));
 }

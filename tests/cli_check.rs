@@ -211,7 +211,9 @@ proptest::proptest! {
 #[test]
 fn highlighted_rows_stay_inside_the_text_column_with_their_marks() {
     // The bracketed spans of plain output count toward the width.
-    for (path, columns, min_rows) in [(seed("003"), "80", 30), (std::path::PathBuf::from("examples/spun.txt"), "50", 10)] {
+    for (path, columns, min_rows) in
+        [(seed("003"), "80", 30), (std::path::PathBuf::from("examples/spun.txt"), "50", 10)]
+    {
         let out = mtcheck_env(&[path.to_str().unwrap(), "--highlight"], b"", &[("COLUMNS", columns)]);
         let out = String::from_utf8(out.stdout).unwrap();
         // Gutter rows: "0.65 │ ", "0.41 ▌ ", " --  │ ", "     │ ".

@@ -276,7 +276,10 @@ fn text_input_is_a_document_a_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("docs.txt:2: invalid UTF-8 at byte 4"));
     // The blank line is no document (as in JSONL): skipped, not passed through.
-    assert_eq!(out.stdout, b"The council approved the budget on Tuesday after a long debate.\r\nLast line without a newline.\n");
+    assert_eq!(
+        out.stdout,
+        b"The council approved the budget on Tuesday after a long debate.\r\nLast line without a newline.\n"
+    );
 }
 
 #[test]
@@ -384,7 +387,8 @@ fn blank_lines_are_skipped_in_filter_and_pairs_as_check_skips_them() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("read 4 records") || stderr.contains("4 records"), "{stderr}");
     assert_eq!(lines(&out).len(), 4, "the four records, annotated");
-    let (code, stderr) = run(&["pairs", input.to_str().unwrap(), "--fast", "-o", dir.path().join("p.jsonl").to_str().unwrap()]);
+    let (code, stderr) =
+        run(&["pairs", input.to_str().unwrap(), "--fast", "-o", dir.path().join("p.jsonl").to_str().unwrap()]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("read 4 records"), "{stderr}");
 }

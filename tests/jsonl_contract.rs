@@ -99,8 +99,11 @@ fn check_line(line: &str, text: &str) -> Document {
         DOCUMENT_FIELDS.iter().copied().filter(|k| !OPTIONAL_FIELDS.contains(k) || raw.get(*k).is_some()).collect();
     assert_eq!(keys(&raw), expected_doc, "document fields and their order");
     for s in raw["sentences"].as_array().unwrap() {
-        let expected: Vec<&str> =
-            SENTENCE_FIELDS.iter().copied().filter(|k| !OPTIONAL_SENTENCE_FIELDS.contains(k) || s.get(*k).is_some()).collect();
+        let expected: Vec<&str> = SENTENCE_FIELDS
+            .iter()
+            .copied()
+            .filter(|k| !OPTIONAL_SENTENCE_FIELDS.contains(k) || s.get(*k).is_some())
+            .collect();
         assert_eq!(keys(s), expected, "sentence fields and their order");
         if let Some(rt) = s.get("round_trip") {
             assert_eq!(keys(rt), ["text", "similarity", "p_mt", "smooth"]);

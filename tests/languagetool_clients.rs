@@ -89,7 +89,8 @@ fn post(server: &Server, query: &str, content_type: &str, body: &str) -> (u16, V
 fn ltex_request_gets_matches_at_document_offsets_outside_markup() {
     let server = serve(&[]);
     let (data, document) = markdown_annotation();
-    let body = form(&[("language", "en-US"), ("data", &data.to_string()), ("motherTongue", "de-DE"), ("level", "picky")]);
+    let body =
+        form(&[("language", "en-US"), ("data", &data.to_string()), ("motherTongue", "de-DE"), ("level", "picky")]);
     let (status, answer) = post(&server, "", "application/json", &body);
     assert_eq!(status, 200, "{answer}");
     let found = marked(&document, &answer);
@@ -131,7 +132,8 @@ fn browser_extension_requests_and_its_turned_off_rules() {
     };
     let query = "?c=1&instanceId=35069%3A1649698031896&v=standalone";
     let plain = "text/plain;charset=UTF-8";
-    let (status, answer) = post(&server, query, plain, &request("allButTextLevelOnly", "WHITESPACE_RULE,CONSECUTIVE_SPACES"));
+    let (status, answer) =
+        post(&server, query, plain, &request("allButTextLevelOnly", "WHITESPACE_RULE,CONSECUTIVE_SPACES"));
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["language"]["code"], "en-US");
     let found = marked(&text, &answer);
@@ -142,12 +144,14 @@ fn browser_extension_requests_and_its_turned_off_rules() {
     let (status, whole) = post(&server, query, plain, &request("textLevelOnly", "WHITESPACE_RULE"));
     assert_eq!((status, whole["matches"].as_array().unwrap().len()), (200, 0));
     // "Turn off this rule" on the words: the sentences they were in are marked instead.
-    let (_, off) = post(&server, query, plain, &request("allButTextLevelOnly", "WHITESPACE_RULE,MTCHECK_GARBLED_WORDS"));
+    let (_, off) =
+        post(&server, query, plain, &request("allButTextLevelOnly", "WHITESPACE_RULE,MTCHECK_GARBLED_WORDS"));
     let without_words = marked(&text, &off);
     assert!(without_words.iter().all(|(rule, _)| rule == "MTCHECK_GARBLED_SENTENCE"), "{without_words:?}");
     assert!(without_words.iter().any(|(_, s)| s.contains("na pahatubba")), "{without_words:?}");
     assert_no_overlap(&off);
-    let (_, none) = post(&server, query, plain, &request("allButTextLevelOnly", "MTCHECK_GARBLED_WORDS,MTCHECK_GARBLED_SENTENCE"));
+    let (_, none) =
+        post(&server, query, plain, &request("allButTextLevelOnly", "MTCHECK_GARBLED_WORDS,MTCHECK_GARBLED_SENTENCE"));
     assert!(none["matches"].as_array().unwrap().is_empty(), "{none}");
 }
 
@@ -161,7 +165,10 @@ fn every_request_is_logged_without_its_text() {
     let log = server.log.lock().unwrap().clone();
     let lines: Vec<&String> = log.iter().filter(|l| l.contains("/v2/check")).collect();
     assert_eq!(lines.len(), 2, "{log:?}");
-    assert!(lines[0].contains("POST /v2/check 200 ") && lines[0].contains(" B ") && lines[0].ends_with(" ms"), "{log:?}");
+    assert!(
+        lines[0].contains("POST /v2/check 200 ") && lines[0].contains(" B ") && lines[0].ends_with(" ms"),
+        "{log:?}"
+    );
     assert!(lines[1].contains("POST /v2/check 400 "), "{log:?}");
     assert!(log.iter().all(|l| !l.contains("pahatubba") && !l.contains("secret")), "{log:?}");
 }

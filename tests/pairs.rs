@@ -117,14 +117,24 @@ fn text_files_are_documents_and_partial_ones_are_named() {
     let lines: Vec<Value> =
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let spun = lines.iter().find(|l| l["role"] == "spun_copy").expect("a spun copy");
-    assert_eq!((spun["id"].as_str(), spun["spun_copy_of"].as_str()), (Some("examples/article-spun.txt"), Some("examples/article.txt")));
+    assert_eq!(
+        (spun["id"].as_str(), spun["spun_copy_of"].as_str()),
+        (Some("examples/article-spun.txt"), Some("examples/article.txt"))
+    );
     assert!(lines.iter().all(|l| l["id"].is_string()), "{lines:?}");
     let stderr = String::from_utf8(out.stderr).unwrap();
     for line in stderr.lines().filter(|l| l.contains("left out as partial")) {
         assert!(line.trim_start().starts_with("left out as partial: examples/"), "{stderr}");
     }
-    let partial: usize = stderr.lines().find(|l| l.trim_start().starts_with("partial")).unwrap()
-        .split_whitespace().nth(1).unwrap().parse().unwrap();
+    let partial: usize = stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("partial"))
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(stderr.matches("left out as partial:").count(), partial.min(10), "{stderr}");
 
     let out = mtcheck(&["pairs", "no-such-file.txt"], b"");

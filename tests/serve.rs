@@ -41,11 +41,14 @@ fn v1_check_answers_exactly_the_jsonl_of_check() {
     // With a source: what `check --source` prints, for one text or each of many.
     let example = |name: &str| std::fs::read_to_string(format!("examples/{name}")).unwrap();
     let (spun, source) = (example("article-spun.txt"), example("article.txt"));
-    let cli = mtcheck(&["check", "examples/article-spun.txt", "--source", "examples/article.txt", "--format", "jsonl"], b"");
+    let cli =
+        mtcheck(&["check", "examples/article-spun.txt", "--source", "examples/article.txt", "--format", "jsonl"], b"");
     let mut expected: Value = serde_json::from_slice(&cli.stdout).unwrap();
     expected.as_object_mut().unwrap().remove("id");
-    let (status, got) =
-        post_json(&format!("{}/v1/check", server.base), &serde_json::json!({"text": spun, "source": source}).to_string());
+    let (status, got) = post_json(
+        &format!("{}/v1/check", server.base),
+        &serde_json::json!({"text": spun, "source": source}).to_string(),
+    );
     assert_eq!((status, &got), (200, &expected));
     assert_eq!(got["source"]["relation"], "spun_copy");
     let body = serde_json::json!({"texts": [{"text": spun, "source": source}, spun]}).to_string();

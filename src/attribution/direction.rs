@@ -109,10 +109,7 @@ pub fn p_original(a: &Signals, b: &Signals) -> f32 {
     let z = smoothness(a, b);
     let z = match (a.stability, b.stability) {
         (Some(sa), Some(sb)) if z.abs() < STABILITY_BAND => {
-            let (x, y) = (a.vector(), b.vector());
-            let lm_and_words: f32 =
-                WEIGHTS_WITH_STABILITY.iter().zip(x.iter().zip(&y)).map(|(w, (p, q))| w * (p - q)).sum();
-            lm_and_words + WEIGHTS_WITH_STABILITY[4] * (sa - sb)
+            weighted_difference(&WEIGHTS_WITH_STABILITY, a, b) + WEIGHTS_WITH_STABILITY[4] * (sa - sb)
         }
         _ => z,
     };
@@ -135,8 +132,14 @@ fn garbled_side(a: &Signals, b: &Signals) -> Option<f32> {
 
 /// The [`WEIGHTS`] sum: positive when `a` is the rougher side, so the original.
 fn smoothness(a: &Signals, b: &Signals) -> f32 {
+    weighted_difference(&WEIGHTS, a, b)
+}
+
+/// The sum of `weights` times the differences (a − b) of lm, ngram, unigram and words (a
+/// fifth weight, if any, is left to the caller).
+fn weighted_difference(weights: &[f32], a: &Signals, b: &Signals) -> f32 {
     let (x, y) = (a.vector(), b.vector());
-    WEIGHTS.iter().zip(x.iter().zip(&y)).map(|(w, (p, q))| w * (p - q)).sum()
+    weights.iter().zip(x.iter().zip(&y)).map(|(w, (p, q))| w * (p - q)).sum()
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use crate::attribution::direction::{needs_stability, p_original, Signals};
 use crate::attribution::minhash::{MinHasher, Sketch};
 use crate::attribution::shingles::shingles;
 use crate::attribution::{compare, SourceComparison, SourceVerdict};
-use crate::detect::roundtrip::{trips, RoundTripReader};
+use crate::detect::roundtrip::{mean_similarity, trips, RoundTripReader};
 use crate::detect::Detector;
 use crate::error::Result;
 use crate::filter::{input_is_jsonl, open_records, read_batch, read_error_message, read_record, InputFormat};
@@ -200,6 +200,16 @@ impl Pairs {
     }
 }
 
+/// What judging one group found.
+struct Judged {
+    /// Each an original and the members read as taken from it.
+    subgroups: Vec<Vec<Member>>,
+    /// Linked documents in no subgroup (partial).
+    left: Vec<u32>,
+    /// Documents sent on the round trip.
+    round_tripped: u64,
+}
+
 /// The member of `which` most likely the original against all the others.
 fn likeliest_original(signals: &[Signals], which: &[usize]) -> usize {
     let score = |i: usize| -> f32 {
@@ -252,13 +262,12 @@ impl PairFinder {
         let spill = spill.finish()?;
         let linked = self.link(&spill, &mut stats, observer)?;
         let groups = groups::groups(spill.documents(), &linked);
-        let judged: Vec<Result<(Vec<Vec<Member>>, Vec<u32>, u64)>> =
-            groups.par_iter().map(|members| self.judge(members, &spill)).collect();
+        let judged: Vec<Result<Judged>> = groups.par_iter().map(|members| self.judge(members, &spill)).collect();
         observer.progress("judging", groups.len() as u64, groups.len() as u64, &stats);
         let mut subgroups = Vec::new();
         let mut partial = Vec::new();
         for group in judged {
-            let (found, left, round_tripped) = group?;
+            let Judged { subgroups: found, left, round_tripped } = group?;
             stats.round_tripped += round_tripped;
             stats.partial += left.len() as u64;
             partial.extend(left);
@@ -388,7 +397,8 @@ impl PairFinder {
             }
         };
         let mut raw = Vec::new();
-        let read = (&mut reader).take(limit as u64 + 1).read_to_end(&mut raw).map_err(|e| read_error_message(input, &e));
+        let read =
+            (&mut reader).take(limit as u64 + 1).read_to_end(&mut raw).map_err(|e| read_error_message(input, &e));
         stats.records += 1;
         stats.bytes += raw.len() as u64;
         stats.input_bytes += raw.len() as u64;
@@ -483,7 +493,7 @@ impl PairFinder {
     /// page, an original, its copy) can join documents that are not all copies of one.
     /// The subgroups of the linked documents `docs`, the documents left out of them, and how
     /// many were sent on round trips.
-    fn judge(&self, docs: &[u32], spill: &SpillReader) -> Result<(Vec<Vec<Member>>, Vec<u32>, u64)> {
+    fn judge(&self, docs: &[u32], spill: &SpillReader) -> Result<Judged> {
         let analyzer: &Analyzer = self.detector.analyzer();
         let mut signals = Vec::with_capacity(docs.len());
         for &doc in docs {
@@ -506,7 +516,7 @@ impl PairFinder {
         }
         let placed: std::collections::HashSet<u32> = subgroups.iter().flatten().map(|m| m.doc).collect();
         let left = docs.iter().copied().filter(|d| !placed.contains(d)).collect();
-        Ok((subgroups, left, round_tripped))
+        Ok(Judged { subgroups, left, round_tripped })
     }
 
     /// Sends on the neural round trip the members whose direction against the likeliest
@@ -538,8 +548,7 @@ impl PairFinder {
             for i in uncertain {
                 let text = self.text(spill, docs[i])?;
                 let trips = trips(reader.engine(), analyzer, &analyzer.analyze(&text), None);
-                signals[i].stability = (!trips.is_empty())
-                    .then(|| trips.iter().map(|t| t.similarity).sum::<f32>() / trips.len() as f32);
+                signals[i].stability = mean_similarity(trips.iter().map(|t| t.similarity));
                 sent[i] = true;
                 count += 1;
             }

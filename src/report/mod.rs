@@ -160,8 +160,9 @@ impl Report {
     /// Mean word similarity of the sentences sent on the neural round trip to their round
     /// trips (None: none was sent).
     pub fn round_trip_stability(&self) -> Option<f32> {
-        let sims: Vec<f32> = self.sentences.iter().filter_map(|s| s.round_trip.as_ref()).map(|r| r.similarity).collect();
-        (!sims.is_empty()).then(|| sims.iter().sum::<f32>() / sims.len() as f32)
+        crate::detect::roundtrip::mean_similarity(
+            self.sentences.iter().filter_map(|s| s.round_trip.as_ref()).map(|r| r.similarity),
+        )
     }
 
     /// Spans in sentences that are not flagged: words that look wrong in a sentence that as a
@@ -182,11 +183,7 @@ impl Report {
                     .to_string()
             }
             Verdict::MachineTranslated => {
-                let smooth = self
-                    .sentences
-                    .iter()
-                    .filter(|s| s.smooth())
-                    .count();
+                let smooth = self.sentences.iter().filter(|s| s.smooth()).count();
                 match (flagged - smooth, smooth) {
                     (garbled, 0) => format!("likely machine-translated: {garbled} of {prose} sentences garbled"),
                     (0, smooth) => format!(

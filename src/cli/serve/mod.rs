@@ -152,8 +152,7 @@ async fn serve(app: Shared, args: &ServeArgs, dir: &std::path::Path, threads: us
         .layer(axum::middleware::from_fn_with_state(app.clone(), authorize))
         .layer(DefaultBodyLimit::max(args.max_body_bytes));
     let router = router.layer(axum::middleware::from_fn(security_headers));
-    let router =
-        if args.public { router } else { router.layer(axum::middleware::from_fn(loopback_host_only)) };
+    let router = if args.public { router } else { router.layer(axum::middleware::from_fn(loopback_host_only)) };
     // Outermost, so that refusals (401, 404, 413, 421) are logged too.
     let router = if args.quiet { router } else { router.layer(axum::middleware::from_fn(access_log)) };
     let router = router.with_state(app.clone());

@@ -125,6 +125,12 @@ pub fn trips(engine: &RoundTripEngine, analyzer: &Analyzer, doc: &Document, rati
         .collect()
 }
 
+/// The mean of round-trip similarities (a document's stability); None for none.
+pub fn mean_similarity(similarities: impl Iterator<Item = f32>) -> Option<f32> {
+    let (sum, n) = similarities.fold((0f32, 0usize), |(s, n), x| (s + x, n + 1));
+    (n > 0).then(|| sum / n as f32)
+}
+
 /// The lower-cased words of `text` (letters and digits; punctuation and quotes left out, so
 /// that the engine's quote habits do not count as changes).
 pub fn words(text: &str) -> Vec<String> {

@@ -105,7 +105,13 @@ impl RoundTripModel {
             || m.document.rule != "noisy-or"
             || !finite(&m.mean)
             || !finite(&m.weights)
-            || !finite(&[m.bias, m.document.weight, m.document.bias, m.document.sentence_line, m.document.lm_ratio_weight])
+            || !finite(&[
+                m.bias,
+                m.document.weight,
+                m.document.bias,
+                m.document.sentence_line,
+                m.document.lm_ratio_weight,
+            ])
             || m.scale.iter().any(|&s| !(s.is_finite() && s > 0.0))
         {
             return Err(Error::bad_model(path, format!("wrong sizes, an unknown rule or non-finite weights; {fix}")));

@@ -84,7 +84,9 @@ impl AnnotatedText {
 
     fn original_at(&self, at: usize, is_end: bool) -> usize {
         // The part holding `at` (for an end, the part it closes: `at` may equal its end).
-        let index = self.parts.partition_point(|p| if is_end { p.plain + p.plain_len < at } else { p.plain + p.plain_len <= at });
+        let index =
+            self.parts
+                .partition_point(|p| if is_end { p.plain + p.plain_len < at } else { p.plain + p.plain_len <= at });
         let Some(part) = self.parts.get(index) else { return self.original.len() };
         if part.markup {
             if is_end {
@@ -123,8 +125,13 @@ mod tests {
     #[test]
     fn plain_data_and_bad_data() {
         assert_eq!(AnnotatedText::from_data(r#"{"text": "Hi there."}"#).unwrap().original, "Hi there.");
-        for bad in ["", "[1]", r#"{"annotation": [{"text": 1}]}"#, r#"{"annotation": [{}]}"#, r#"{"text": "a", "annotation": []}"#]
-        {
+        for bad in [
+            "",
+            "[1]",
+            r#"{"annotation": [{"text": 1}]}"#,
+            r#"{"annotation": [{}]}"#,
+            r#"{"text": "a", "annotation": []}"#,
+        ] {
             assert!(AnnotatedText::from_data(bad).is_err(), "{bad}");
         }
         let empty = AnnotatedText::from_data(r#"{"annotation": []}"#).unwrap();

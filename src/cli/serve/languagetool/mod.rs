@@ -59,9 +59,15 @@ const SUSPICIOUS_WORDS: Rule = Rule {
 
 /// `GET /v2/languages`.
 pub fn languages() -> Value {
-    let variants =
-        [("English", "en"), ("English (US)", "en-US"), ("English (GB)", "en-GB"), ("English (Australian)", "en-AU"),
-         ("English (Canadian)", "en-CA"), ("English (New Zealand)", "en-NZ"), ("English (South African)", "en-ZA")];
+    let variants = [
+        ("English", "en"),
+        ("English (US)", "en-US"),
+        ("English (GB)", "en-GB"),
+        ("English (Australian)", "en-AU"),
+        ("English (Canadian)", "en-CA"),
+        ("English (New Zealand)", "en-NZ"),
+        ("English (South African)", "en-ZA"),
+    ];
     Value::Array(variants.iter().map(|(name, code)| json!({"name": name, "code": "en", "longCode": code})).collect())
 }
 
@@ -241,7 +247,12 @@ mod tests {
         let text = "The night is going on going on.";
         let flagged = || vec![sentence((0, text.len()), true, &[(13, 30)])];
         let ids = |answer: Value| -> Vec<String> {
-            answer["matches"].as_array().unwrap().iter().map(|m| m["rule"]["id"].as_str().unwrap().to_string()).collect()
+            answer["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["rule"]["id"].as_str().unwrap().to_string())
+                .collect()
         };
         let base = form_text(text);
         assert_eq!(ids(answer(&base, flagged())), ["MTCHECK_GARBLED_WORDS"]);
@@ -253,7 +264,10 @@ mod tests {
         assert!(ids(answer(&format!("{base}&mode=textLevelOnly"), flagged())).is_empty());
         // Without marked words a flagged sentence is one match with its reason.
         let whole = answer(&base, vec![sentence((0, text.len()), true, &[])]);
-        assert_eq!(whole["matches"][0]["message"], "This sentence reads like machine translation: reads garbled as a whole.");
+        assert_eq!(
+            whole["matches"][0]["message"],
+            "This sentence reads like machine translation: reads garbled as a whole."
+        );
     }
 
     #[test]
